@@ -1,0 +1,42 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Recurrent",
+    products: [
+        .library(name: "Recurrent", targets: ["Recurrent"]),
+        .library(name: "RecurrentFormats", targets: ["RecurrentFormats"]),
+        .library(name: "RecurrentConformance", targets: ["RecurrentConformance"]),
+        .executable(name: "conform", targets: ["conform"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
+    ],
+    targets: [
+        // The layers and the tensors they compute on.
+        .target(
+            name: "Recurrent",
+            dependencies: [
+                .product(name: "OrderedCollections", package: "swift-collections"),
+                .product(name: "RealModule", package: "swift-numerics"),
+            ]
+        ),
+        // File formats: safetensors.
+        .target(name: "RecurrentFormats", dependencies: ["Recurrent"]),
+        // Fixture reading, assert_close comparison and reports.
+        .target(name: "RecurrentConformance", dependencies: ["Recurrent", "RecurrentFormats"]),
+        // The `conform` command-line tool.
+        .executableTarget(
+            name: "conform",
+            dependencies: [
+                "RecurrentConformance",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "RecurrentTests", dependencies: ["Recurrent"]),
+        .testTarget(name: "RecurrentFormatsTests", dependencies: ["RecurrentFormats"]),
+        .testTarget(name: "RecurrentConformanceTests", dependencies: ["RecurrentConformance"]),
+    ]
+)

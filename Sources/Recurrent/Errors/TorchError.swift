@@ -1,0 +1,43 @@
+/// An error that mirrors the exception PyTorch raises for the same mistake.
+///
+/// `kind` is the Python exception type and `message` its text, character for character, so that
+/// `"\(error)"` reads exactly like the last line of a PyTorch traceback:
+///
+/// ```swift
+/// do {
+///     _ = try RNN<Float>(inputSize: 0, hiddenSize: 4)
+/// } catch let error as TorchError {
+///     print(error)  // ValueError: input_size must be greater than zero
+/// }
+/// ```
+public struct TorchError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// The Python exception type PyTorch raises.
+    public enum Kind: String, Hashable, Sendable, CaseIterable {
+        case valueError = "ValueError"
+        case runtimeError = "RuntimeError"
+        case typeError = "TypeError"
+        case indexError = "IndexError"
+        case keyError = "KeyError"
+        case attributeError = "AttributeError"
+        case assertionError = "AssertionError"
+    }
+
+    /// The Python exception type.
+    public var kind: Kind
+    /// The exception's message, exactly as PyTorch words it.
+    public var message: String
+
+    /// Creates an error of the given Python exception type and message.
+    public init(_ kind: Kind, _ message: String) {
+        self.kind = kind
+        self.message = message
+    }
+
+    /// `Kind: message`, as Python prints an exception.
+    public var description: String { "\(kind.rawValue): \(message)" }
+}
+
+extension TorchError {
+    static func valueError(_ message: String) -> TorchError { TorchError(.valueError, message) }
+    static func runtimeError(_ message: String) -> TorchError { TorchError(.runtimeError, message) }
+}

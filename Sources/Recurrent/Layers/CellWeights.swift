@@ -1,0 +1,55 @@
+/// The weights of one recurrent cell: one layer and direction of an ``RNN``, or an ``RNNCell``.
+///
+/// Shapes are PyTorch's: `weightIH` is `(H, input)`, `weightHH` is `(H, H)`, the biases `(H)`.
+struct CellWeights<Scalar: RecurrentScalar>: Sendable, Hashable {
+    var weightIH: Tensor<Scalar>
+    var weightHH: Tensor<Scalar>
+    var biasIH: Tensor<Scalar>?
+    var biasHH: Tensor<Scalar>?
+
+    /// Fills the weights from `generator` with U(-1/sqrt(H), 1/sqrt(H)), parameter after parameter in
+    /// PyTorch's order and row-major within each, exactly as `reset_parameters` draws them.
+    init(inputSize: Int, hiddenSize: Int, bias: Bool, generator: inout TorchGenerator) {
+        let bound = Scalar(1.0 / Double(hiddenSize).squareRoot())
+        func uniform(_ shape: [Int]) -> Tensor<Scalar> {
+            let count = shape.reduce(1, *)
+            var scalars = [Scalar]()
+            scalars.reserveCapacity(count)
+            for _ in 0..<count { scalars.append(Scalar.torchUniform(from: -bound, to: bound, using: &generator)) }
+            return Tensor(unchecked: shape, scalars: scalars)
+        }
+        weightIH = uniform([hiddenSize, inputSize])
+        weightHH = uniform([hiddenSize, hiddenSize])
+        biasIH = bias ? uniform([hiddenSize]) : nil
+        biasHH = bias ? uniform([hiddenSize]) : nil
+    }
+
+    /// The parameters that exist (biases only when enabled), with their base names.
+    var named: [(slot: String, tensor: Tensor<Scalar>)] {
+        var result = [("weight_ih", weightIH), ("weight_hh", weightHH)]
+        if let biasIH, let biasHH { result += [("bias_ih", biasIH), ("bias_hh", biasHH)] }
+        return result
+    }
+
+    subscript(slot slot: String) -> Tensor<Scalar>? {
+        get {
+            switch slot {
+            case "weight_ih": weightIH
+            case "weight_hh": weightHH
+            case "bias_ih": biasIH
+            case "bias_hh": biasHH
+            default: nil
+            }
+        }
+        set {
+            guard let newValue else { return }
+            switch slot {
+            case "weight_ih": weightIH = newValue
+            case "weight_hh": weightHH = newValue
+            case "bias_ih" where biasIH != nil: biasIH = newValue
+            case "bias_hh" where biasHH != nil: biasHH = newValue
+            default: break
+            }
+        }
+    }
+}

@@ -1,0 +1,169 @@
+/// One step of an Elman RNN: the Swift counterpart of `torch.nn.RNNCell`.
+///
+/// `h' = act((h · W_hhᵀ + b_hh) + (x · W_ihᵀ + b_ih))`, with PyTorch's parameter names
+/// (`weight_ih`, `weight_hh`, `bias_ih`, `bias_hh`), shapes, checks and messages.
+///
+/// ```swift
+/// // torch.manual_seed(0); cell = nn.RNNCell(3, 4)
+/// let cell = try RNNCell<Double>(inputSize: 3, hiddenSize: 4, seed: 0)
+/// var h = try Tensor<Double>.zeros([2, 4])
+/// for x in steps { h = try cell(x, hx: h) }   // x: (2, 3)
+/// ```
+public struct RNNCell<Scalar: RecurrentScalar>: RecurrentModule, Hashable, CustomStringConvertible {
+    /// The number of input features (`input_size`).
+    public let inputSize: Int
+    /// The number of hidden features (`hidden_size`).
+    public let hiddenSize: Int
+    /// Whether the cell has the biases `b_ih` and `b_hh` (`bias`).
+    public let bias: Bool
+    /// The activation (`nonlinearity`).
+    public let nonlinearity: Nonlinearity
+
+    var weights: CellWeights<Scalar>
+
+    /// Creates a cell whose parameters are drawn from `generator` as PyTorch draws them: every
+    /// parameter from U(-1/√hiddenSize, 1/√hiddenSize), in PyTorch's order.
+    ///
+    /// Like `torch.nn.RNNCell`, the cell accepts sizes of 0.
+    ///
+    /// - Throws: `TorchError` with PyTorch's message for a negative size.
+    public init(
+        inputSize: Int, hiddenSize: Int, bias: Bool = true, nonlinearity: Nonlinearity = .tanh,
+        generator: inout TorchGenerator
+    ) throws(TorchError) {
+        _ = try Tensor<Scalar>.elementCount(of: [hiddenSize, inputSize])
+        _ = try Tensor<Scalar>.elementCount(of: [hiddenSize, hiddenSize])
+        self.inputSize = inputSize
+        self.hiddenSize = hiddenSize
+        self.bias = bias
+        self.nonlinearity = nonlinearity
+        weights = CellWeights(inputSize: inputSize, hiddenSize: hiddenSize, bias: bias, generator: &generator)
+    }
+
+    /// Creates a cell whose parameters are those `torch.manual_seed(seed)` followed by
+    /// `nn.RNNCell(...)` gives, bit for bit; with no seed, from a randomly seeded generator.
+    ///
+    /// - Throws: `TorchError` with PyTorch's message for a negative size.
+    public init(
+        inputSize: Int, hiddenSize: Int, bias: Bool = true, nonlinearity: Nonlinearity = .tanh,
+        seed: UInt64? = nil
+    ) throws(TorchError) {
+        var generator = seed.map(TorchGenerator.init(seed:)) ?? .seededFromSystem()
+        try self.init(
+            inputSize: inputSize, hiddenSize: hiddenSize, bias: bias, nonlinearity: nonlinearity, generator: &generator)
+    }
+
+    /// `torch.nn.RNNCell`'s `repr`: `RNNCell(3, 4, bias=False, nonlinearity=relu)`, each option shown
+    /// only when it differs from the default.
+    public var description: String {
+        var parts = ["\(inputSize)", "\(hiddenSize)"]
+        if !bias { parts.append("bias=False") }
+        if nonlinearity != .tanh { parts.append("nonlinearity=\(nonlinearity.rawValue)") }
+        return "RNNCell(" + parts.joined(separator: ", ") + ")"
+    }
+
+    /// Advances the state one step, as `torch.nn.RNNCell.forward(input, hx)` does.
+    ///
+    /// - Parameters:
+    ///   - input: `(N, inputSize)`, or unbatched `(inputSize)`.
+    ///   - hx: The state, `(N, hiddenSize)` or unbatched `(hiddenSize)`; zeros when `nil`.
+    /// - Returns: The next state, in `hx`'s shape.
+    /// - Throws: `TorchError` with PyTorch's messages for wrong ranks and sizes, in PyTorch's order.
+    public func callAsFunction(_ input: Tensor<Scalar>, hx: Tensor<Scalar>? = nil) throws(TorchError) -> Tensor<Scalar> {
+        let batch = try validate(
+            inputShape: input.shape, inputDType: Scalar.dtype, hxShape: hx?.shape, hxDType: hx == nil ? nil : Scalar.dtype)
+        return step(input, hx: hx, batch: batch, isBatched: input.rank == 2)
+    }
+
+    /// Advances the state one step on tensors whose dtype is known only at run time.
+    ///
+    /// - Throws: `TorchError` as ``callAsFunction(_:hx:)-(Tensor<Scalar>,_)`` does, and PyTorch's
+    ///   `mat1 and mat2 must have the same dtype, ...` when a dtype is not the weights'.
+    public func callAsFunction(_ input: AnyTensor, hx: AnyTensor? = nil) throws(TorchError) -> AnyTensor {
+        let batch = try validate(inputShape: input.shape, inputDType: input.dtype, hxShape: hx?.shape, hxDType: hx?.dtype)
+        guard let typedInput = input.tensor(of: Scalar.self) else {
+            preconditionFailure("validate(...) admits only inputs of the weights' dtype")
+        }
+        return Scalar.erase(step(typedInput, hx: hx?.tensor(of: Scalar.self), batch: batch, isBatched: input.rank == 2))
+    }
+
+    /// PyTorch's checks for `RNNCell.forward`, in PyTorch's order; returns the batch size.
+    private func validate(inputShape: [Int], inputDType: DType, hxShape: [Int]?, hxDType: DType?) throws(TorchError) -> Int {
+        guard inputShape.count == 1 || inputShape.count == 2 else {
+            throw .valueError("RNNCell: Expected input to be 1D or 2D, got \(inputShape.count)D instead")
+        }
+        if let hxShape, hxShape.count != 1 && hxShape.count != 2 {
+            throw .valueError("RNNCell: Expected hidden to be 1D or 2D, got \(hxShape.count)D instead")
+        }
+        // Unbatched input is computed as a batch of one, and hx is unsqueezed with it.
+        let isBatched = inputShape.count == 2
+        let input = isBatched ? inputShape : [1] + inputShape
+        let hx = hxShape.map { isBatched ? $0 : [1] + $0 }
+        guard input[1] == inputSize else {
+            throw .runtimeError("input has inconsistent input_size: got \(input[1]) expected \(inputSize)")
+        }
+        if let hx {
+            guard hx.count == 2 else {
+                throw .runtimeError("Expected 2D hidden0 (batch x hidden_size), but got \(hx.count)D tensor")
+            }
+            guard hx[0] == input[0] else {
+                throw .runtimeError("Input batch size \(input[0]) doesn't match hidden0 batch size \(hx[0])")
+            }
+            guard hx[1] == hiddenSize else {
+                throw .runtimeError("hidden0 has inconsistent hidden_size: got \(hx[1]), expected \(hiddenSize)")
+            }
+        }
+        for dtype in [inputDType, hxDType ?? inputDType] where dtype != Scalar.dtype {
+            throw .runtimeError(
+                "mat1 and mat2 must have the same dtype, but got \(dtype.scalarTypeName) and \(Scalar.dtype.scalarTypeName)")
+        }
+        return input[0]
+    }
+
+    private func step(_ input: Tensor<Scalar>, hx: Tensor<Scalar>?, batch: Int, isBatched: Bool) -> Tensor<Scalar> {
+        var next = [Scalar](repeating: 0, count: batch * hiddenSize)
+        var unused = [Scalar](repeating: 0, count: batch * hiddenSize)
+        input.scalars.withUnsafeBufferPointer { source in
+            next.withUnsafeMutableBufferPointer { finalState in
+                unused.withUnsafeMutableBufferPointer { output in
+                    RecurrentKernel.runDirection(
+                        weights, nonlinearity: nonlinearity,
+                        input: source, steps: 1, batch: batch, features: inputSize,
+                        initialState: hx?.scalars[...], reverse: false,
+                        output: output, outputWidth: hiddenSize, outputOffset: 0, finalState: finalState)
+                }
+            }
+        }
+        return Tensor(unchecked: isBatched ? [batch, hiddenSize] : [hiddenSize], scalars: next)
+    }
+}
+
+// MARK: - Parameters
+
+extension RNNCell {
+    /// `RNNCell`.
+    public static var pytorchClassName: String { "RNNCell" }
+
+    /// `weight_ih, weight_hh, bias_ih, bias_hh`, without the biases when ``bias`` is `false`.
+    public var parameterNames: [String] { weights.named.map(\.slot) }
+
+    /// The weight or bias with the given PyTorch name.
+    public func parameter(named name: String) -> Tensor<Scalar>? {
+        parameterNames.contains(name) ? weights[slot: name] : nil
+    }
+
+    /// Replaces the weight or bias with the given PyTorch name.
+    ///
+    /// - Throws: `TorchError` when there is no such parameter or its shape differs.
+    public mutating func setParameter(named name: String, to value: Tensor<Scalar>) throws(TorchError) {
+        guard let current = parameter(named: name) else {
+            throw TorchError(.attributeError, "'RNNCell' object has no parameter '\(name)'")
+        }
+        guard current.shape == value.shape else {
+            throw .runtimeError(
+                "size mismatch for \(name): copying a param with shape \(torchSize(value.shape)), "
+                    + "the shape in current model is \(torchSize(current.shape)).")
+        }
+        weights[slot: name] = value
+    }
+}

@@ -1,0 +1,75 @@
+/// PyTorch's CPU random number generator: a 32-bit Mersenne Twister (MT19937) seeded the way
+/// `torch.manual_seed` seeds it.
+///
+/// Drawing from it with the recipes PyTorch uses reproduces PyTorch's numbers bit for bit: a model
+/// built after `TorchGenerator(seed: 0)` has the weights `torch.manual_seed(0); nn.RNN(...)` gives,
+/// and training-mode dropout draws the same masks.
+///
+/// ```swift
+/// var generator = TorchGenerator(seed: 0)
+/// let rnn = try RNN<Float>(inputSize: 10, hiddenSize: 20, numLayers: 2, generator: &generator)
+/// ```
+public struct TorchGenerator: RandomNumberGenerator, Sendable, Hashable {
+    private static let stateSize = 624
+    private static let shiftSize = 397
+
+    private var state: [UInt32]
+    private var index: Int
+
+    /// Seeds the generator as `torch.manual_seed(seed)` does (only the low 32 bits count).
+    public init(seed: UInt64) {
+        var state = [UInt32](repeating: 0, count: Self.stateSize)
+        state[0] = UInt32(truncatingIfNeeded: seed)
+        for i in 1..<Self.stateSize {
+            let previous = state[i - 1]
+            state[i] = 1_812_433_253 &* (previous ^ (previous >> 30)) &+ UInt32(i)
+        }
+        self.state = state
+        self.index = Self.stateSize
+    }
+
+    /// The next 32-bit output (`mt19937()` in PyTorch's `CPUGeneratorImpl::random()`).
+    public mutating func next32() -> UInt32 {
+        if index >= Self.stateSize { twist() }
+        var y = state[index]
+        index += 1
+        y ^= y >> 11
+        y ^= (y << 7) & 0x9D2C_5680
+        y ^= (y << 15) & 0xEFC6_0000
+        y ^= y >> 18
+        return y
+    }
+
+    /// The next 64-bit output, built from two 32-bit draws with the first as the high word
+    /// (`CPUGeneratorImpl::random64()`).
+    public mutating func next() -> UInt64 {
+        let high = UInt64(next32())
+        return (high << 32) | UInt64(next32())
+    }
+
+    /// A uniform `Double` in [0, 1) from the low 53 bits of one 64-bit draw, as PyTorch's
+    /// `uniform_real_distribution<double>` and `bernoulli_distribution<double>` make it.
+    public mutating func nextUnitDouble() -> Double {
+        Double(next() & ((1 << 53) - 1)) * 0x1p-53
+    }
+
+    private mutating func twist() {
+        let upperMask: UInt32 = 0x8000_0000
+        let lowerMask: UInt32 = 0x7FFF_FFFF
+        for i in 0..<Self.stateSize {
+            let y = (state[i] & upperMask) | (state[(i + 1) % Self.stateSize] & lowerMask)
+            var value = state[(i + Self.shiftSize) % Self.stateSize] ^ (y >> 1)
+            if y & 1 != 0 { value ^= 0x9908_B0DF }
+            state[i] = value
+        }
+        index = 0
+    }
+}
+
+extension TorchGenerator {
+    /// A generator seeded from the system's random source, for callers who did not pick a seed.
+    static func seededFromSystem() -> TorchGenerator {
+        var system = SystemRandomNumberGenerator()
+        return TorchGenerator(seed: system.next())
+    }
+}

@@ -1,0 +1,18 @@
+import RealModule
+
+extension Double: RecurrentScalar {
+    /// `torch.float64`.
+    public static var dtype: DType { .float64 }
+
+    /// Two 32-bit draws (the first is the high word), 53 bits of them, and a fused multiply-add, as in
+    /// PyTorch's `uniform_real_distribution<double>`.
+    public static func torchUniform(from lowerBound: Double, to upperBound: Double, using generator: inout TorchGenerator) -> Double {
+        lowerBound.addingProduct(generator.nextUnitDouble(), upperBound - lowerBound)
+    }
+
+    public static func erase(_ tensor: Tensor<Double>) -> AnyTensor { .float64(tensor) }
+
+    public static func unwrap(_ tensor: AnyTensor) -> Tensor<Double>? {
+        if case .float64(let value) = tensor { value } else { nil }
+    }
+}

@@ -1,0 +1,485 @@
+#!/usr/bin/env python3
+"""Writes Recurrent's golden fixtures from real PyTorch.
+
+Every case is one safetensors file: the module's parameters, the inputs, and what PyTorch returned
+for them (or the exception it raised), with the configuration, dtype, seeds, tolerances and the
+torch version in the header's metadata. `fixtures/README.md` documents the format.
+
+    python tools/generate_fixtures.py                       # rewrite fixtures/ (seed 0)
+    python tools/generate_fixtures.py --seed 7 --out /tmp/f7
+
+With the same seed on the same machine the files are identical byte for byte.
+"""
+import argparse
+import copy
+import itertools
+import json
+import math
+import os
+import platform
+import random
+import struct
+import sys
+import warnings
+
+import torch
+import torch.nn as nn
+
+FORMAT = "recurrent-fixture/1"
+GENERATOR = "tools/generate_fixtures.py"
+# torch.testing.assert_close's defaults; a case never ships with looser ones.
+TOLERANCES = {torch.float32: (1.3e-06, 1e-05), torch.float64: (1e-07, 1e-07)}
+DTYPE_NAMES = {torch.float32: "float32", torch.float64: "float64"}
+SAFETENSORS_DTYPES = {
+    torch.float16: "F16", torch.bfloat16: "BF16", torch.float32: "F32", torch.float64: "F64",
+    torch.int8: "I8", torch.int16: "I16", torch.int32: "I32", torch.int64: "I64",
+    torch.uint8: "U8", torch.bool: "BOOL",
+}
+# A float32 case ships only if PyTorch's own float32 result is within this share of the tolerance of
+# the float64 result: then an independent implementation has room for its own rounding.
+CONDITIONING_LIMIT = 0.25
+
+
+def write_safetensors(path, tensors, metadata):
+    """Writes `tensors` and `metadata` in the safetensors format, deterministically: keys sorted,
+    tensors laid out in name order, the header padded with spaces to a multiple of 8 bytes."""
+    header = {"__metadata__": dict(sorted(metadata.items()))}
+    blobs, offset = [], 0
+    for name in sorted(tensors):
+        t = tensors[name].detach().contiguous().cpu()
+        data = t.numpy().tobytes() if t.dtype != torch.bfloat16 else t.view(torch.int16).numpy().tobytes()
+        header[name] = {"dtype": SAFETENSORS_DTYPES[t.dtype], "shape": list(t.shape),
+                        "data_offsets": [offset, offset + len(data)]}
+        blobs.append(data)
+        offset += len(data)
+    text = json.dumps(header, separators=(",", ":"), sort_keys=False).encode()
+    text += b" " * (-len(text) % 8)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(text)))
+        f.write(text)
+        for blob in blobs:
+            f.write(blob)
+
+
+def json_config(config):
+    """The constructor arguments as JSON; non-finite floats are written as strings."""
+    def fix(v):
+        if isinstance(v, float) and not math.isfinite(v):
+            return "nan" if math.isnan(v) else ("inf" if v > 0 else "-inf")
+        return v
+    return json.dumps({k: fix(v) for k, v in config.items()}, separators=(",", ":"))
+
+
+class FixtureSet:
+    def __init__(self, out, seed):
+        self.out, self.seed = out, seed
+        self.rng = random.Random(seed)
+        self.names = set()
+        self.common = {
+            "format": FORMAT,
+            "generator": GENERATOR,
+            "torch_version": torch.__version__,
+            "python_version": platform.python_version(),
+            "seed": str(seed),
+        }
+
+    def case_seed(self):
+        return self.rng.getrandbits(31)
+
+    def write(self, name, tensors, metadata):
+        assert name not in self.names, name
+        self.names.add(name)
+        meta = dict(self.common, name=name, **{k: str(v) for k, v in metadata.items()})
+        write_safetensors(os.path.join(self.out, name + ".safetensors"), tensors, meta)
+
+
+def randn(shape, dtype, gen, scale=1.0):
+    return torch.randn(shape, dtype=torch.float64, generator=gen).mul_(scale).to(dtype)
+
+
+def build(module, config, dtype, init_seed):
+    """Constructs the module after torch.manual_seed(init_seed); returns it and its warnings."""
+    torch.manual_seed(init_seed)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        m = module(**config, dtype=dtype)
+    return m, [str(w.message) for w in caught]
+
+
+def conditioning(actual32, model, inputs, dropout_seed):
+    """max |torch f32 - torch f64| / (atol + rtol |f64|) over the outputs, the same case run in float64."""
+    rtol, atol = TOLERANCES[torch.float32]
+    m64 = copy.deepcopy(model).double()
+    if dropout_seed is not None:
+        torch.manual_seed(dropout_seed)
+    with torch.no_grad():
+        result = m64(*[None if t is None else t.double() for t in inputs])
+    result = result if isinstance(result, tuple) else (result,)
+    worst = 0.0
+    for a, e in zip(actual32, result):
+        if a.numel():
+            worst = max(worst, ((a.double() - e).abs() / (atol + rtol * e.abs())).max().item())
+    return worst
+
+
+def rnn_case(fs, name, config, dtype, **options):
+    """One nn.RNN forward case. A float32 draw too ill-conditioned to ship is replaced by a new draw
+    of weights and inputs (deterministically, from the set's seed)."""
+    for _ in range(20):
+        if rnn_draw(fs, name, config, dtype, **options):
+            return
+    raise AssertionError(f"{name}: no well-conditioned draw in 20")
+
+
+def rnn_draw(fs, name, config, dtype, *, steps, batch, unbatched=False, with_h0=False, training=False,
+             input_scale=1.0, ih_scale=1.0, hh_spectral_radius=None, special_input=None, description="",
+             check_conditioning=True):
+    """Draws and writes one nn.RNN case; returns False when a float32 draw is too ill-conditioned."""
+    init_seed, data_seed, dropout_seed = fs.case_seed(), fs.case_seed(), fs.case_seed()
+    rnn, caught = build(nn.RNN, config, dtype, init_seed)
+    modified = ih_scale != 1.0 or hh_spectral_radius is not None
+    with torch.no_grad():
+        for pname, p in rnn.named_parameters():
+            if ih_scale != 1.0 and "_ih_" in pname:
+                p.mul_(ih_scale)
+            if hh_spectral_radius is not None and pname.startswith("weight_hh"):
+                radius = torch.linalg.eigvals(p.double()).abs().max().item()
+                p.mul_(hh_spectral_radius / radius)
+    rnn.train(training)
+    gen = torch.Generator().manual_seed(data_seed)
+    H, D, L = config["hidden_size"], 2 if config.get("bidirectional") else 1, config.get("num_layers", 1)
+    if unbatched:
+        x = randn((steps, config["input_size"]), dtype, gen, input_scale)
+        h0 = randn((D * L, H), dtype, gen) if with_h0 else None
+    else:
+        shape = (batch, steps, config["input_size"]) if config.get("batch_first") else (steps, batch, config["input_size"])
+        x = randn(shape, dtype, gen, input_scale)
+        h0 = randn((D * L, batch, H), dtype, gen) if with_h0 else None
+    if special_input is not None:
+        x = special_input(x)
+    uses_dropout = training and config.get("dropout", 0) > 0
+    if uses_dropout:
+        torch.manual_seed(dropout_seed)
+    with torch.no_grad():
+        out, hn = rnn(x, h0)
+    ratio = 0.0
+    if dtype == torch.float32 and check_conditioning:
+        ratio = conditioning((out, hn), rnn, (x, h0), dropout_seed if uses_dropout else None)
+        if ratio > CONDITIONING_LIMIT:
+            return False
+    rtol, atol = TOLERANCES[dtype]
+    tensors = {"input": x, "output": out, "h_n": hn}
+    if h0 is not None:
+        tensors["h0"] = h0
+    tensors.update({"state." + k: v for k, v in rnn.state_dict().items()})
+    meta = {"module": "RNN", "config": json_config(config), "dtype": DTYPE_NAMES[dtype], "expect": "output",
+            "training": str(training).lower(), "rtol": repr(rtol), "atol": repr(atol),
+            "warnings": json.dumps(caught), "description": description,
+            "conditioning": f"{ratio:.3g}"}
+    if not modified:
+        meta["init_seed"] = init_seed
+    if uses_dropout:
+        meta["dropout_seed"] = dropout_seed
+    if special_input is not None:
+        meta["equal_nan"] = "true"
+    fs.write(name, tensors, meta)
+    return True
+
+
+def cell_case(fs, name, config, dtype, *, batch, unbatched=False, with_hx=False, description=""):
+    init_seed, data_seed = fs.case_seed(), fs.case_seed()
+    cell, caught = build(nn.RNNCell, config, dtype, init_seed)
+    gen = torch.Generator().manual_seed(data_seed)
+    I, H = config["input_size"], config["hidden_size"]
+    x = randn((I,) if unbatched else (batch, I), dtype, gen)
+    hx = randn((H,) if unbatched else (batch, H), dtype, gen) if with_hx else None
+    with torch.no_grad():
+        out = cell(x, hx)
+    rtol, atol = TOLERANCES[dtype]
+    tensors = {"input": x, "output": out}
+    if hx is not None:
+        tensors["hx"] = hx
+    tensors.update({"state." + k: v for k, v in cell.state_dict().items()})
+    fs.write(name, tensors, {
+        "module": "RNNCell", "config": json_config(config), "dtype": DTYPE_NAMES[dtype], "expect": "output",
+        "training": "true", "rtol": repr(rtol), "atol": repr(atol), "warnings": json.dumps(caught),
+        "description": description, "init_seed": init_seed})
+
+
+def error_case(fs, name, module, config, *, dtype=torch.float32, input=None, hidden=None, description=""):
+    """A call for which PyTorch raises: the exception's type and message are the expected result."""
+    init_seed = fs.case_seed()
+    torch.manual_seed(init_seed)
+    stage, caught = "construct", []
+    try:
+        with warnings.catch_warnings(record=True) as caught_warnings:
+            warnings.simplefilter("always")
+            try:
+                m = module(**config, dtype=dtype)
+            finally:
+                caught = [str(w.message) for w in caught_warnings]
+        stage = "forward"
+        with torch.no_grad():
+            m(input, hidden)
+    except Exception as e:  # noqa: BLE001 - the exception is the expected result
+        error_type, message = type(e).__name__, str(e)
+    else:
+        raise AssertionError(f"{name}: torch raised nothing")
+    tensors = {}
+    if stage == "forward":
+        tensors["input"] = input
+        if hidden is not None:
+            tensors["h0" if module is nn.RNN else "hx"] = hidden
+    fs.write(name, tensors, {
+        "module": module.__name__, "config": json_config(config), "dtype": DTYPE_NAMES[dtype],
+        "expect": "error", "error_stage": stage, "error_type": error_type, "error_message": message,
+        "warnings": json.dumps(caught), "init_seed": init_seed, "training": "true", "description": description})
+
+
+def warning_case(fs, name, config, description):
+    """A constructor call PyTorch accepts with a warning; the module is built and its state compared."""
+    init_seed = fs.case_seed()
+    rnn, caught = build(nn.RNN, config, torch.float32, init_seed)
+    assert caught, name
+    rtol, atol = TOLERANCES[torch.float32]
+    fs.write(name, {"state." + k: v for k, v in rnn.state_dict().items()}, {
+        "module": "RNN", "config": json_config(config), "dtype": "float32", "expect": "state",
+        "warnings": json.dumps(caught), "init_seed": init_seed, "training": "true",
+        "rtol": repr(rtol), "atol": repr(atol), "description": description})
+
+
+def covering_assignment(rng, rows, factors):
+    """Assigns the values of extra factors to `rows` so that every pair of values, of an extra factor
+    with a row column or with another extra factor, appears at least once."""
+    combos = list(itertools.product(*factors))
+    for _ in range(1000):
+        order = list(range(len(rows)))
+        rng.shuffle(order)
+        assigned = [None] * len(rows)
+        for i, row in enumerate(order):
+            assigned[row] = combos[i % len(combos)]
+        columns = list(zip(*rows)) + list(zip(*assigned))
+        if all(len(set(zip(columns[a], columns[b]))) == len(set(columns[a])) * len(set(columns[b]))
+               for a in range(len(columns)) for b in range(a + 1, len(columns))):
+            return assigned
+    raise AssertionError("no covering assignment found")
+
+
+def generate_product(fs):
+    """Every combination of layers x nonlinearity x bias x batch_first x bidirectional x batched x h0 x
+    dtype, with dropout and training mode assigned so that every pair of option values appears."""
+    rows = list(itertools.product([1, 2, 3], ["tanh", "relu"], [True, False], [False, True], [False, True],
+                                  [False, True], [False, True], [torch.float32, torch.float64]))
+    extra = covering_assignment(fs.rng, rows, [[0.0, 0.25, 0.5], [False, True]])
+    for index, (row, (dropout, training)) in enumerate(zip(rows, extra)):
+        layers, act, bias, batch_first, bidir, unbatched, h0, dtype = row
+        config = dict(input_size=0, hidden_size=0, num_layers=layers, nonlinearity=act, bias=bias,
+                      batch_first=batch_first, dropout=dropout, bidirectional=bidir)
+        tags = [f"l{layers}", act, "bias" if bias else "nobias", "bf" if batch_first else "tm",
+                "bi" if bidir else "uni", "unbatched" if unbatched else "batched", "h0" if h0 else "zeros",
+                DTYPE_NAMES[dtype], f"p{dropout:g}", "train" if training else "eval"]
+        config.update(input_size=fs.rng.randint(1, 6), hidden_size=fs.rng.randint(1, 6))
+        rnn_case(fs, f"rnn_{index:03d}_" + "_".join(tags), config, dtype, steps=fs.rng.randint(1, 6),
+                 batch=fs.rng.randint(1, 4), unbatched=unbatched, with_h0=h0, training=training,
+                 description="option product")
+
+
+def base(**kw):
+    config = dict(input_size=3, hidden_size=4, num_layers=1, nonlinearity="tanh", bias=True,
+                  batch_first=False, dropout=0.0, bidirectional=False)
+    config.update(kw)
+    return config
+
+
+def generate_special(fs):
+    dtypes = [torch.float32, torch.float64]
+    for dtype in dtypes:
+        d = DTYPE_NAMES[dtype]
+        # Edge sizes.
+        rnn_case(fs, f"edge_all_ones_{d}", base(input_size=1, hidden_size=1), dtype, steps=1, batch=1,
+                 description="L = N = H = H_in = 1")
+        rnn_case(fs, f"edge_all_ones_bi_l2_{d}", base(input_size=1, hidden_size=1, num_layers=2, bidirectional=True),
+                 dtype, steps=1, batch=1, with_h0=True, description="L = N = H = 1, two bidirectional layers")
+        rnn_case(fs, f"edge_hidden1_l3_{d}", base(input_size=5, hidden_size=1, num_layers=3), dtype, steps=7, batch=3,
+                 description="H = 1, three layers")
+        rnn_case(fs, f"edge_wide_input_{d}", base(input_size=200, hidden_size=1), dtype, steps=3, batch=2,
+                 description="H_in = 200, H = 1")
+        rnn_case(fs, f"edge_empty_batch_{d}", base(num_layers=2), dtype, steps=5, batch=0, description="N = 0")
+        rnn_case(fs, f"edge_empty_batch_bf_bi_{d}", base(batch_first=True, bidirectional=True), dtype, steps=5, batch=0,
+                 description="N = 0, batch_first, bidirectional")
+        rnn_case(fs, f"edge_empty_batch_h0_{d}", base(num_layers=2), dtype, steps=3, batch=0, with_h0=True,
+                 description="N = 0 with an explicit (2, 0, 4) h0")
+        rnn_case(fs, f"edge_single_step_unbatched_{d}", base(num_layers=2, bidirectional=True), dtype, steps=1, batch=1,
+                 unbatched=True, with_h0=True, description="L = 1, unbatched, bidirectional")
+        # Bigger sizes: long dot products and long sequences in the default (well-conditioned) range.
+        for i, (I, H, L, N, layers, bi) in enumerate([(32, 64, 50, 4, 2, False), (16, 48, 30, 3, 2, True),
+                                                      (64, 128, 20, 2, 1, False), (8, 32, 120, 2, 1, False)]):
+            for act in ["tanh", "relu"]:
+                rnn_case(fs, f"large_{i}_{act}_{d}", base(input_size=I, hidden_size=H, num_layers=layers,
+                         bidirectional=bi, nonlinearity=act), dtype, steps=L, batch=N, with_h0=True,
+                         description=f"H_in={I}, H={H}, L={L}, N={N}")
+        # tanh saturation: large input weights, biases and inputs; recurrent weights in the default range.
+        for i, (layers, bi) in enumerate([(1, False), (2, True), (3, False)]):
+            rnn_case(fs, f"saturation_{i}_{d}", base(input_size=6, hidden_size=8, num_layers=layers, bidirectional=bi),
+                     dtype, steps=20, batch=3, ih_scale=10.0, input_scale=3.0, with_h0=True,
+                     description="tanh saturated by W_ih, b_ih x10 and inputs x3")
+        # Training-mode dropout, bit-exact with PyTorch's generator.
+        for i, p in enumerate([0.1, 0.5, 0.9, 1.0]):
+            rnn_case(fs, f"dropout_{i}_p{p:g}_{d}", base(input_size=5, hidden_size=6, num_layers=3, dropout=p,
+                     bidirectional=i % 2 == 1, batch_first=i >= 2), dtype, steps=6, batch=3, training=True,
+                     description=f"training-mode dropout p={p}")
+        rnn_case(fs, f"dropout_eval_{d}", base(num_layers=3, dropout=0.5), dtype, steps=4, batch=2, training=False,
+                 description="dropout 0.5 in eval mode: no dropout")
+    # relu growth over long sequences, float64 only: W_hh with spectral radius above 1.
+    for i, (radius, L) in enumerate([(1.05, 150), (1.1, 120), (1.02, 300)]):
+        rnn_case(fs, f"relu_growth_{i}_float64", base(input_size=4, hidden_size=16, nonlinearity="relu"),
+                 torch.float64, steps=L, batch=2, hh_spectral_radius=radius,
+                 description=f"relu, spectral radius of W_hh {radius}, L={L}: geometric growth")
+    # Special values: NaN through relu, huge and infinite inputs through tanh.
+    def with_nan(x):
+        x = x.clone(); x[1, 0, 0] = float("nan"); return x
+    def with_huge(x):
+        x = x.clone(); x[0, 0, 0] = 1e30; x[1, 0, 1] = -float("inf"); x[2, 1, 2] = float("inf"); return x
+    rnn_case(fs, "special_nan_relu_float32", base(nonlinearity="relu"), torch.float32, steps=4, batch=2,
+             special_input=with_nan, check_conditioning=False, description="NaN input propagates through relu")
+    rnn_case(fs, "special_inf_tanh_float32", base(), torch.float32, steps=4, batch=2, special_input=with_huge,
+             check_conditioning=False, description="1e30 and inf inputs saturate tanh")
+    rnn_case(fs, "special_inf_tanh_float64", base(), torch.float64, steps=4, batch=2, special_input=with_huge,
+             description="1e30 and inf inputs saturate tanh")
+
+
+def generate_cells(fs):
+    rows = itertools.product([True, False], ["tanh", "relu"], [False, True], [False, True],
+                             [torch.float32, torch.float64])
+    for index, (bias, act, unbatched, hx, dtype) in enumerate(rows):
+        config = dict(input_size=fs.rng.randint(1, 8), hidden_size=fs.rng.randint(1, 8), bias=bias, nonlinearity=act)
+        tags = ["bias" if bias else "nobias", act, "unbatched" if unbatched else "batched",
+                "hx" if hx else "zeros", DTYPE_NAMES[dtype]]
+        cell_case(fs, f"cell_{index:02d}_" + "_".join(tags), config, dtype, batch=fs.rng.randint(1, 5),
+                  unbatched=unbatched, with_hx=hx, description="RNNCell option product")
+    for dtype in [torch.float32, torch.float64]:
+        d = DTYPE_NAMES[dtype]
+        cell_case(fs, f"cell_edge_hidden0_{d}", dict(input_size=3, hidden_size=0), dtype, batch=2,
+                  description="hidden_size 0 is accepted")
+        cell_case(fs, f"cell_edge_input0_{d}", dict(input_size=0, hidden_size=4), dtype, batch=2, with_hx=True,
+                  description="input_size 0 is accepted")
+        cell_case(fs, f"cell_edge_empty_batch_{d}", dict(input_size=3, hidden_size=4), dtype, batch=0, with_hx=True,
+                  description="N = 0")
+        cell_case(fs, f"cell_large_{d}", dict(input_size=96, hidden_size=128), dtype, batch=4, with_hx=True,
+                  description="H_in = 96, H = 128")
+
+
+def generate_errors(fs):
+    f32, f64 = torch.float32, torch.float64
+    constructor = [
+        ("nonlinearity_capitalised", base(nonlinearity="Tanh")),
+        ("nonlinearity_sigmoid", base(nonlinearity="sigmoid")),
+        ("nonlinearity_empty", base(nonlinearity="")),
+        ("dropout_negative", base(dropout=-0.1)),
+        ("dropout_above_one", base(dropout=1.5)),
+        ("dropout_nan", base(dropout=float("nan"))),
+        ("input_size_zero", base(input_size=0)),
+        ("input_size_negative", base(input_size=-2)),
+        ("hidden_size_zero", base(hidden_size=0)),
+        ("hidden_size_negative", base(hidden_size=-1)),
+        ("num_layers_zero", base(num_layers=0)),
+        ("num_layers_negative", base(num_layers=-1)),
+        ("order_nonlinearity_before_dropout", base(nonlinearity="x", dropout=2.0)),
+        ("order_dropout_before_sizes", base(input_size=0, hidden_size=0, dropout=2.0)),
+        ("order_input_before_hidden", base(input_size=0, hidden_size=0)),
+        ("order_hidden_before_layers", base(hidden_size=0, num_layers=0)),
+        ("warning_then_hidden_size", base(hidden_size=0, dropout=0.5)),
+    ]
+    for name, config in constructor:
+        error_case(fs, f"error_init_{name}", nn.RNN, config)
+    warning_case(fs, "warning_dropout_one_layer", base(dropout=0.5), "dropout > 0 with one layer warns")
+    warning_case(fs, "warning_dropout_tiny", base(dropout=1e-7), "the warning prints dropout as Python's repr")
+    warning_case(fs, "warning_dropout_one", base(dropout=1.0), "dropout = 1 is accepted, with the warning")
+
+    g = torch.Generator().manual_seed(fs.case_seed())
+    def t(*shape, dtype=f32):
+        return torch.randn(shape, generator=g, dtype=torch.float64).to(dtype)
+    m = base(num_layers=2)
+    forward = [
+        ("rank1", m, f32, t(3), None),
+        ("rank4", m, f32, t(5, 2, 3, 1), None),
+        ("rank0", m, f32, t(), None),
+        ("unbatched_h0_rank3", m, f32, t(5, 3), t(2, 1, 4)),
+        ("batched_h0_rank2", m, f32, t(5, 1, 3), t(2, 4)),
+        ("batched_h0_rank4", m, f32, t(5, 1, 3), t(2, 1, 1, 4)),
+        ("input_size", m, f32, t(5, 2, 7), None),
+        ("input_size_unbatched", m, f32, t(5, 7), None),
+        ("input_size_zero", m, f32, t(5, 2, 0), None),
+        ("h0_layers", m, f32, t(5, 2, 3), t(3, 2, 4)),
+        ("h0_batch", m, f32, t(5, 2, 3), t(2, 3, 4)),
+        ("h0_hidden", m, f32, t(5, 2, 3), t(2, 2, 5)),
+        ("h0_bidirectional", base(num_layers=2, bidirectional=True), f32, t(5, 2, 3), t(2, 2, 4)),
+        ("h0_batch_first_layout", base(num_layers=2, batch_first=True), f32, t(3, 5, 3), t(3, 2, 4)),
+        ("h0_unbatched_layers", m, f32, t(5, 3), t(3, 4)),
+        ("h0_unbatched_hidden", m, f32, t(5, 3), t(2, 5)),
+        ("dtype_float64_input", m, f32, t(5, 2, 3, dtype=f64), None),
+        ("dtype_float32_input", m, f64, t(5, 2, 3), None),
+        ("dtype_int64_input", m, f32, torch.zeros(5, 2, 3, dtype=torch.int64), None),
+        ("dtype_float64_h0", m, f32, t(5, 2, 3), t(2, 2, 4, dtype=f64)),
+        ("dtype_int64_h0", m, f32, t(5, 2, 3), torch.zeros(2, 2, 4, dtype=torch.int64)),
+        ("dtype_float32_h0", m, f64, t(5, 2, 3, dtype=f64), t(2, 2, 4)),
+        ("empty_sequence", m, f32, t(0, 2, 3), None),
+        ("empty_sequence_unbatched", m, f32, t(0, 3), None),
+        ("empty_sequence_empty_batch", m, f32, t(0, 0, 3), None),
+        ("empty_sequence_batch_first", base(batch_first=True), f32, t(2, 0, 3), None),
+        ("order_rank_before_dtype", m, f32, t(3, dtype=f64), None),
+        ("order_h0_rank_before_input_size", m, f32, t(5, 2, 7), t(2, 4)),
+        ("order_input_size_before_h0", m, f32, t(5, 2, 7), t(3, 2, 4)),
+        ("order_h0_before_length", m, f32, t(0, 2, 3), t(3, 2, 4)),
+        ("order_h0_rank_before_dtype", m, f32, t(5, 2, 3, dtype=f64), t(2, 4)),
+        ("order_dtype_before_input_size", m, f32, t(5, 2, 7, dtype=f64), None),
+        ("order_length_before_h0_dtype", m, f32, t(0, 2, 3), t(2, 2, 4, dtype=f64)),
+    ]
+    for name, config, dtype, x, h in forward:
+        error_case(fs, f"error_forward_{name}", nn.RNN, config, dtype=dtype, input=x, hidden=h)
+    c = dict(input_size=3, hidden_size=4)
+    cells = [
+        ("rank3", c, f32, t(2, 2, 3), None),
+        ("rank0", c, f32, t(), None),
+        ("hx_rank3", c, f32, t(2, 3), t(1, 2, 4)),
+        ("input_size", c, f32, t(2, 5), None),
+        ("input_size_unbatched", c, f32, t(5), None),
+        ("batched_hx_rank1", c, f32, t(2, 3), t(4)),
+        ("unbatched_hx_rank2", c, f32, t(3), t(1, 4)),
+        ("batch_mismatch", c, f32, t(2, 3), t(3, 4)),
+        ("hidden_mismatch", c, f32, t(2, 3), t(2, 5)),
+        ("hidden_mismatch_unbatched", c, f32, t(3), t(5)),
+        ("dtype_float64_input", c, f32, t(2, 3, dtype=f64), None),
+        ("dtype_float64_hx", c, f32, t(2, 3), t(2, 4, dtype=f64)),
+        ("dtype_float32_input", c, f64, t(2, 3), t(2, 4, dtype=f64)),
+        ("dtype_int64_input", c, f32, torch.zeros(2, 3, dtype=torch.int64), None),
+        ("negative_hidden", dict(input_size=3, hidden_size=-1), f32, None, None),
+        ("negative_input", dict(input_size=-2, hidden_size=4), f32, None, None),
+    ]
+    for name, config, dtype, x, h in cells:
+        error_case(fs, f"error_cell_{name}", nn.RNNCell, config, dtype=dtype, input=x, hidden=h)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seed", type=int, default=0, help="master seed of the case set (default 0)")
+    parser.add_argument("--out", default=os.path.join(os.path.dirname(__file__), "..", "fixtures"),
+                        help="output directory (default: the repository's fixtures/)")
+    args = parser.parse_args()
+    torch.set_num_threads(1)
+    os.makedirs(args.out, exist_ok=True)
+    for old in os.listdir(args.out):
+        if old.endswith(".safetensors"):
+            os.remove(os.path.join(args.out, old))
+    fs = FixtureSet(args.out, args.seed)
+    generate_product(fs)
+    generate_special(fs)
+    generate_cells(fs)
+    generate_errors(fs)
+    total = sum(os.path.getsize(os.path.join(args.out, n + ".safetensors")) for n in fs.names)
+    print(f"wrote {len(fs.names)} cases ({total / 1e6:.2f} MB) to {os.path.normpath(args.out)} "
+          f"with torch {torch.__version__}, seed {args.seed}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

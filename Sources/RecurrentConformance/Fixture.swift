@@ -1,1 +1,177 @@
+import Foundation
 import Recurrent
+import RecurrentFormats
+
+/// One conformance case as the generator in `tools/` writes it: a safetensors file holding the
+/// module's parameters, the inputs and PyTorch's result, described by its metadata.
+///
+/// `fixtures/README.md` documents the format field by field.
+public struct Fixture: Sendable {
+    /// The format this reader understands, written in every fixture's `format` field.
+    public static let format = "recurrent-fixture/1"
+
+    /// The PyTorch module a case exercises.
+    public enum Module: String, Sendable, Codable {
+        case rnn = "RNN"
+        case rnnCell = "RNNCell"
+    }
+
+    /// What PyTorch did, which the Swift side must reproduce.
+    public enum Expectation: Hashable, Sendable {
+        /// Returned `output` (and `h_n` for an RNN).
+        case output
+        /// Built the module (with the recorded warnings); its state is in the file.
+        case state
+        /// Raised an exception of `type` with `message` while constructing or running the module.
+        case error(stage: String, type: String, message: String)
+    }
+
+    /// The case's name: the file name without `.safetensors`.
+    public var name: String
+    /// The module under test.
+    public var module: Module
+    /// The constructor arguments, as PyTorch received them.
+    public var config: Configuration
+    /// The module's dtype.
+    public var dtype: DType
+    /// Whether the module ran in training mode.
+    public var training: Bool
+    /// What PyTorch did.
+    public var expectation: Expectation
+    /// The warnings PyTorch issued while constructing the module.
+    public var warnings: [String]
+    /// The seed passed to `torch.manual_seed` before constructing the module, when its parameters are
+    /// the untouched initialisation.
+    public var initSeed: UInt64?
+    /// The seed passed to `torch.manual_seed` before a training-mode forward with dropout.
+    public var dropoutSeed: UInt64?
+    /// The tolerance the outputs are compared with.
+    public var tolerance: Tolerance
+    /// Whether NaN in the expected output matches NaN.
+    public var equalNaN: Bool
+    /// The tensors: `state.<parameter>`, `input`, `h0`/`hx`, `output`, `h_n`.
+    public var tensors: StateDict
+    /// Every metadata field, including the torch version and the generator's seed.
+    public var metadata: [String: String]
+
+    /// The constructor arguments of `nn.RNN` / `nn.RNNCell`, as the generator passed them.
+    public struct Configuration: Hashable, Sendable, Codable {
+        /// `input_size`.
+        public var inputSize: Int
+        /// `hidden_size`.
+        public var hiddenSize: Int
+        /// `num_layers` (RNN only).
+        public var numLayers: Int?
+        /// `nonlinearity`, as the string PyTorch received.
+        public var nonlinearity: String?
+        /// `bias`.
+        public var bias: Bool?
+        /// `batch_first` (RNN only).
+        public var batchFirst: Bool?
+        /// `dropout` (RNN only).
+        public var dropout: Double?
+        /// `bidirectional` (RNN only).
+        public var bidirectional: Bool?
+
+        enum CodingKeys: String, CodingKey {
+            case inputSize = "input_size", hiddenSize = "hidden_size", numLayers = "num_layers"
+            case nonlinearity, bias, batchFirst = "batch_first", dropout, bidirectional
+        }
+    }
+
+    /// Reads a fixture file.
+    ///
+    /// - Throws: `FormatError` when the file is not a fixture this reader understands.
+    public init(contentsOf url: URL) throws {
+        let file = try Safetensors.read(contentsOf: url)
+        try self.init(name: url.deletingPathExtension().lastPathComponent, file: file)
+    }
+
+    /// Interprets the contents of a fixture file.
+    ///
+    /// - Throws: `FormatError` when a metadata field is missing or malformed.
+    public init(name: String, file: Safetensors.File) throws(FormatError) {
+        let metadata = file.metadata
+        func field(_ key: String) throws(FormatError) -> String {
+            guard let value = metadata[key] else { throw FormatError("fixture \(name): no metadata field '\(key)'") }
+            return value
+        }
+        func number(_ key: String) throws(FormatError) -> Double {
+            guard let value = Double(try field(key)) else { throw FormatError("fixture \(name): '\(key)' is not a number") }
+            return value
+        }
+        guard try field("format") == Self.format else {
+            throw FormatError("fixture \(name): format '\(metadata["format"] ?? "")' is not \(Self.format)")
+        }
+        self.name = name
+        self.metadata = metadata
+        self.tensors = file.tensors
+        guard let module = Module(rawValue: try field("module")) else {
+            throw FormatError("fixture \(name): unknown module '\(metadata["module"] ?? "")'")
+        }
+        self.module = module
+        guard let dtype = DType(rawValue: try field("dtype")) else {
+            throw FormatError("fixture \(name): unknown dtype '\(metadata["dtype"] ?? "")'")
+        }
+        self.dtype = dtype
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(
+            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        do {
+            config = try decoder.decode(Configuration.self, from: Data(try field("config").utf8))
+            warnings = try decoder.decode([String].self, from: Data((metadata["warnings"] ?? "[]").utf8))
+        } catch let error as FormatError {
+            throw error
+        } catch {
+            throw FormatError("fixture \(name): malformed config or warnings (\(error))")
+        }
+        training = metadata["training"] == "true"
+        initSeed = metadata["init_seed"].flatMap { UInt64($0) }
+        dropoutSeed = metadata["dropout_seed"].flatMap { UInt64($0) }
+        equalNaN = metadata["equal_nan"] == "true"
+        switch try field("expect") {
+        case "output": expectation = .output
+        case "state": expectation = .state
+        case "error":
+            expectation = .error(stage: try field("error_stage"), type: try field("error_type"), message: try field("error_message"))
+        case let other: throw FormatError("fixture \(name): unknown expectation '\(other)'")
+        }
+        if case .error = expectation {
+            tolerance = .assertCloseDefault(for: dtype)
+        } else {
+            tolerance = Tolerance(relative: try number("rtol"), absolute: try number("atol"))
+        }
+    }
+
+    /// A one-line summary of the case: the module as PyTorch would print it, with the dtype, the
+    /// input's shape and the mode.
+    public var summary: String {
+        var parts = ["\(config.inputSize)", "\(config.hiddenSize)"]
+        if let layers = config.numLayers, layers != 1 { parts.append("num_layers=\(layers)") }
+        if let nonlinearity = config.nonlinearity, nonlinearity != "tanh" { parts.append("nonlinearity=\(nonlinearity)") }
+        if config.bias == false { parts.append("bias=False") }
+        if config.batchFirst == true { parts.append("batch_first=True") }
+        if let dropout = config.dropout, dropout != 0 || dropout.isNaN { parts.append("dropout=\(dropout)") }
+        if config.bidirectional == true { parts.append("bidirectional=True") }
+        var text = "\(module.rawValue)(\(parts.joined(separator: ", "))) \(dtype.rawValue)"
+        if let input = tensors["input"] { text += " in\(tuple(input.shape))" }
+        if let h0 = tensors["h0"] ?? tensors["hx"] { text += " h0\(tuple(h0.shape))" }
+        if training && (config.dropout ?? 0) > 0 { text += " train" }
+        return text
+    }
+}
+
+/// The fixture files of a directory.
+public enum FixtureDirectory {
+    /// The fixture files in `directory` whose case names match `filter` (a regular expression searched
+    /// for anywhere in the name; all files when `nil`), sorted by name.
+    ///
+    /// - Throws: when the directory cannot be listed or `filter` is not a valid regular expression.
+    public static func caseFiles(in directory: URL, matching filter: String? = nil) throws -> [URL] {
+        let regex = try filter.map { try Regex($0) }
+        return try FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)
+            .filter { $0.pathExtension == "safetensors" }
+            .filter { url in regex.map { url.deletingPathExtension().lastPathComponent.contains($0) } ?? true }
+            .sorted { $0.lastPathComponent < $1.lastPathComponent }
+    }
+}

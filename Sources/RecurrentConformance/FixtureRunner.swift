@@ -1,0 +1,163 @@
+import Foundation
+import Recurrent
+
+/// The result of running one conformance case.
+public struct CaseResult: Hashable, Sendable, Codable {
+    /// The case's name.
+    public var name: String
+    /// The module, dtype and input in brief.
+    public var summary: String
+    /// The greatest absolute difference over the compared outputs, when values were compared.
+    public var maxAbsoluteDifference: Double?
+    /// The greatest relative difference over the compared outputs, when values were compared.
+    public var maxRelativeDifference: Double?
+    /// One report per failed check; empty when the case passed.
+    public var failures: [String]
+
+    /// Whether every check of the case passed.
+    public var passed: Bool { failures.isEmpty }
+
+    /// Creates a result.
+    public init(
+        name: String, summary: String, maxAbsoluteDifference: Double? = nil, maxRelativeDifference: Double? = nil,
+        failures: [String] = []
+    ) {
+        self.name = name
+        self.summary = summary
+        self.maxAbsoluteDifference = maxAbsoluteDifference
+        self.maxRelativeDifference = maxRelativeDifference
+        self.failures = failures
+    }
+
+    mutating func record(_ comparison: Closeness, for label: String) {
+        if let value = comparison.maxAbsoluteDifference { maxAbsoluteDifference = max(maxAbsoluteDifference ?? 0, value) }
+        if let value = comparison.maxRelativeDifference { maxRelativeDifference = max(maxRelativeDifference ?? 0, value) }
+        if !comparison.passed { failures.append("\(label):\n\(comparison.report)") }
+    }
+}
+
+/// Runs fixtures against this package's layers and checks every result PyTorch recorded.
+///
+/// A case builds the module from the recorded constructor arguments (checking the warnings PyTorch
+/// issued and, for an untouched initialisation, that the seeded parameters are PyTorch's bit for bit),
+/// loads the recorded parameters, runs the recorded inputs (with the recorded dropout seed in training
+/// mode) and compares `output` and `h_n` with assert_close's rules, or checks that the same exception
+/// with the same message is thrown.
+public enum FixtureRunner {
+    /// Reads and runs the fixture at `url`; a file that cannot be read is a failed case.
+    public static func run(contentsOf url: URL) -> CaseResult {
+        do {
+            return run(try Fixture(contentsOf: url))
+        } catch {
+            return CaseResult(
+                name: url.deletingPathExtension().lastPathComponent, summary: "unreadable fixture",
+                failures: ["cannot read the fixture: \(error)"])
+        }
+    }
+
+    /// Runs one fixture.
+    public static func run(_ fixture: Fixture) -> CaseResult {
+        switch fixture.dtype {
+        case .float32: run(fixture, as: Float.self)
+        case .float64: run(fixture, as: Double.self)
+        default:
+            CaseResult(
+                name: fixture.name, summary: fixture.summary,
+                failures: ["modules in \(fixture.dtype.rawValue) are not supported; the fixture needs float32 or float64"])
+        }
+    }
+
+    private static func run<Scalar: RecurrentScalar>(_ fixture: Fixture, as _: Scalar.Type) -> CaseResult {
+        var result = CaseResult(name: fixture.name, summary: fixture.summary)
+        var warnings: [TorchWarning] = []
+        var thrown: TorchError?
+        do {
+            switch fixture.module {
+            case .rnn:
+                var rnn = try makeRNN(Scalar.self, fixture) { warnings.append($0) }
+                try check(&rnn, against: fixture, into: &result)
+                rnn.training = fixture.training
+                guard let input = fixture.tensors["input"] else { break }
+                var generator = TorchGenerator(seed: fixture.dropoutSeed ?? 0)
+                let (output, hN) = try rnn(input, h0: fixture.tensors["h0"], generator: &generator)
+                compare(output, "output", fixture, into: &result)
+                compare(hN, "h_n", fixture, into: &result)
+            case .rnnCell:
+                var cell = try makeCell(Scalar.self, fixture)
+                try check(&cell, against: fixture, into: &result)
+                guard let input = fixture.tensors["input"] else { break }
+                compare(try cell(input, hx: fixture.tensors["hx"]), "output", fixture, into: &result)
+            }
+        } catch {
+            thrown = error
+        }
+
+        switch (fixture.expectation, thrown) {
+        case (.error(_, let type, let message), let error?):
+            if error.kind.rawValue != type || error.message != message {
+                result.failures.append("wrong error:\n  expected \(type): \(message)\n  got      \(error)")
+            }
+        case (.error(let stage, let type, let message), nil):
+            result.failures.append("expected \(type): \(message)\n  (raised by PyTorch at \(stage)), but nothing was thrown")
+        case (_, let error?):
+            result.failures.append("unexpected error: \(error)")
+        case (_, nil):
+            break
+        }
+        let issued = warnings.map(\.message)
+        if issued != fixture.warnings {
+            result.failures.append("warnings differ:\n  expected \(fixture.warnings)\n  got      \(issued)")
+        }
+        return result
+    }
+
+    private static func makeRNN<Scalar: RecurrentScalar>(
+        _: Scalar.Type, _ fixture: Fixture, onWarning: @escaping TorchWarningHandler
+    ) throws(TorchError) -> RNN<Scalar> {
+        let config = fixture.config
+        return try RNN<Scalar>(
+            inputSize: config.inputSize, hiddenSize: config.hiddenSize, numLayers: config.numLayers ?? 1,
+            nonlinearity: try Nonlinearity(pytorchName: config.nonlinearity ?? "tanh"), bias: config.bias ?? true,
+            batchFirst: config.batchFirst ?? false, dropout: config.dropout ?? 0,
+            bidirectional: config.bidirectional ?? false, seed: fixture.initSeed ?? 0, onWarning: onWarning)
+    }
+
+    private static func makeCell<Scalar: RecurrentScalar>(_: Scalar.Type, _ fixture: Fixture) throws(TorchError) -> RNNCell<Scalar> {
+        let config = fixture.config
+        guard let nonlinearity = Nonlinearity(rawValue: config.nonlinearity ?? "tanh") else {
+            // PyTorch's RNNCell accepts any string and fails at forward; ours takes the enum.
+            throw TorchError(.runtimeError, "Unknown nonlinearity: \(config.nonlinearity ?? "")")
+        }
+        return try RNNCell<Scalar>(
+            inputSize: config.inputSize, hiddenSize: config.hiddenSize, bias: config.bias ?? true,
+            nonlinearity: nonlinearity, seed: fixture.initSeed ?? 0)
+    }
+
+    /// Checks a seeded initialisation against PyTorch's (exactly), then loads the recorded state.
+    private static func check<Module: RecurrentModule>(
+        _ module: inout Module, against fixture: Fixture, into result: inout CaseResult
+    ) throws(TorchError) {
+        let recorded = fixture.tensors.scoped(to: "state.")
+        guard !recorded.isEmpty else { return }
+        if fixture.initSeed != nil {
+            for (name, tensor) in module.stateDict() {
+                guard let expected = recorded[name] else { continue }
+                let comparison = Closeness.compare(tensor, expected, tolerance: .exact)
+                if !comparison.passed {
+                    result.failures.append(
+                        "\(name) after torch.manual_seed(\(fixture.initSeed ?? 0)) is not PyTorch's initialisation:\n\(comparison.report)")
+                }
+            }
+        }
+        try module.loadStateDict(fixture.tensors, strict: true, prefix: "state.")
+    }
+
+    private static func compare(_ actual: AnyTensor, _ key: String, _ fixture: Fixture, into result: inout CaseResult) {
+        guard let expected = fixture.tensors[key] else {
+            result.failures.append("the fixture has no '\(key)' to compare with")
+            return
+        }
+        result.record(
+            Closeness.compare(actual, expected, tolerance: fixture.tolerance, equalNaN: fixture.equalNaN), for: key)
+    }
+}

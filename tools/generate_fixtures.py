@@ -164,6 +164,8 @@ def rnn_draw(fs, name, config, dtype, *, steps, batch, unbatched=False, with_h0=
         torch.manual_seed(dropout_seed)
     with torch.no_grad():
         out, hn = rnn(x, h0)
+    if hh_spectral_radius is not None and out.abs().max().item() < 100:
+        return False  # the relu state died out instead of growing; draw again
     ratio = 0.0
     if dtype == torch.float32 and check_conditioning:
         ratio = conditioning((out, hn), rnn, (x, h0), dropout_seed if uses_dropout else None)

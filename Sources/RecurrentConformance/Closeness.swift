@@ -152,12 +152,14 @@ public struct Closeness: Hashable, Sendable, Codable {
         let atol = pythonRepr(tolerance.absolute)
         let rtol = pythonRepr(tolerance.relative)
         if isScalar {
+            // assert_close words a 0-D mismatch from Python floats, so its differences are doubles.
+            let difference = (absolute.actual - absolute.expected).magnitude
             return """
                 Scalars are not close!
 
                 Expected \(pythonRepr(absolute.expected)) but got \(pythonRepr(absolute.actual)).
-                Absolute difference: \(pythonRepr(absolute.value)) (up to \(atol) allowed)
-                Relative difference: \(pythonRepr(relative.value)) (up to \(rtol) allowed)
+                Absolute difference: \(pythonRepr(difference)) (up to \(atol) allowed)
+                Relative difference: \(pythonRepr(difference / absolute.expected.magnitude)) (up to \(rtol) allowed)
                 """
         }
         let share = String(format: "%.1f%%", 100 * Double(mismatched) / Double(total))

@@ -80,13 +80,16 @@ public enum FixtureRunner {
                 guard let input = fixture.tensors["input"] else { break }
                 var generator = TorchGenerator(seed: fixture.dropoutSeed ?? 0)
                 let (output, hN) = try rnn(input, h0: fixture.tensors["h0"], generator: &generator)
-                compare(output, "output", fixture, into: &result)
-                compare(hN, "h_n", fixture, into: &result)
+                if fixture.expectation == .output {
+                    compare(output, "output", fixture, into: &result)
+                    compare(hN, "h_n", fixture, into: &result)
+                }
             case .rnnCell:
                 var cell = try makeCell(Scalar.self, fixture)
                 try check(&cell, against: fixture, into: &result)
                 guard let input = fixture.tensors["input"] else { break }
-                compare(try cell(input, hx: fixture.tensors["hx"]), "output", fixture, into: &result)
+                let output = try cell(input, hx: fixture.tensors["hx"])
+                if fixture.expectation == .output { compare(output, "output", fixture, into: &result) }
             }
         } catch {
             thrown = error

@@ -39,41 +39,62 @@ enum RecurrentKernel {
         }
     }
 
-    /// Runs one direction of one layer over a time-major `(steps, batch, features)` input.
+    /// Runs one direction of one layer over time-major rows: step `t` holds the next `batchSizes[t]`
+    /// rows of `input` (`(Σ batchSizes, features)`), and its rows are the first `batchSizes[t]`
+    /// sequences of the batch.
     ///
-    /// Writes each step's state into columns `outputOffset ..< outputOffset + H` of the
-    /// `(steps, batch, outputWidth)` output, in natural time order even when `reverse` is set, and the
-    /// last state into `finalState`.
+    /// A padded `(L, N, features)` input is the case `batchSizes == [N, N, ...]`; a packed sequence
+    /// passes its shrinking batch sizes, so each step computes only the sequences still running. A
+    /// sequence that has ended keeps its last state, and in `reverse` a sequence starts from its own
+    /// initial state at its own last step: the rows beyond `batchSizes[t]` are simply left alone.
+    ///
+    /// Writes each step's states into columns `outputOffset ..< outputOffset + H` of the matching rows
+    /// of the `(Σ batchSizes, outputWidth)` output, and the final states into `finalState`
+    /// (`(batchSizes[0], H)`).
     static func runDirection<Scalar: RecurrentScalar>(
         _ weights: CellWeights<Scalar>, nonlinearity: Nonlinearity,
-        input: UnsafeBufferPointer<Scalar>, steps: Int, batch: Int, features: Int,
+        input: UnsafeBufferPointer<Scalar>, features: Int, batchSizes: [Int],
         initialState: ArraySlice<Scalar>?, reverse: Bool,
         output: UnsafeMutableBufferPointer<Scalar>, outputWidth: Int, outputOffset: Int,
         finalState: UnsafeMutableBufferPointer<Scalar>
     ) {
         let hidden = weights.weightHH.shape[0]
-        let stepSize = batch * hidden
-        var projected = [Scalar](repeating: 0, count: steps * stepSize)
-        projected.withUnsafeMutableBufferPointer { projected in
-            linear(input, rows: steps * batch, features: features, weight: weights.weightIH, bias: weights.biasIH, into: projected)
+        var firstRows = [Int]()
+        firstRows.reserveCapacity(batchSizes.count)
+        var totalRows = 0
+        for size in batchSizes {
+            firstRows.append(totalRows)
+            totalRows += size
         }
-        var state = initialState.map(Array.init) ?? [Scalar](repeating: 0, count: stepSize)
-        var next = [Scalar](repeating: 0, count: stepSize)
-        for step in 0..<steps {
-            let t = reverse ? steps - 1 - step : step
-            state.withUnsafeBufferPointer { state in
+        let stateSize = (batchSizes.first ?? 0) * hidden
+        var projected = [Scalar](repeating: 0, count: totalRows * hidden)
+        projected.withUnsafeMutableBufferPointer { projected in
+            linear(input, rows: totalRows, features: features, weight: weights.weightIH, bias: weights.biasIH, into: projected)
+        }
+        var state = initialState.map(Array.init) ?? [Scalar](repeating: 0, count: stateSize)
+        var next = [Scalar](repeating: 0, count: stateSize)
+        for step in batchSizes.indices {
+            let t = reverse ? batchSizes.count - 1 - step : step
+            let rows = batchSizes[t]
+            let count = rows * hidden
+            let first = firstRows[t]
+            state.withUnsafeMutableBufferPointer { state in
                 next.withUnsafeMutableBufferPointer { next in
-                    linear(state, rows: batch, features: hidden, weight: weights.weightHH, bias: weights.biasHH, into: next)
-                    for i in 0..<stepSize { next[i] += projected[t * stepSize + i] }
-                    activate(next, nonlinearity)
-                    for n in 0..<batch {
-                        let target = (t * batch + n) * outputWidth + outputOffset
-                        for h in 0..<hidden { output[target + h] = next[n * hidden + h] }
+                    linear(
+                        UnsafeBufferPointer(rebasing: state[0..<count]), rows: rows, features: hidden,
+                        weight: weights.weightHH, bias: weights.biasHH, into: next)
+                    for i in 0..<count { next[i] += projected[first * hidden + i] }
+                    activate(UnsafeMutableBufferPointer(rebasing: next[0..<count]), nonlinearity)
+                    for row in 0..<rows {
+                        let target = (first + row) * outputWidth + outputOffset
+                        for h in 0..<hidden {
+                            state[row * hidden + h] = next[row * hidden + h]
+                            output[target + h] = next[row * hidden + h]
+                        }
                     }
                 }
             }
-            swap(&state, &next)
         }
-        for i in 0..<stepSize { finalState[i] = state[i] }
+        for i in 0..<stateSize { finalState[i] = state[i] }
     }
 }

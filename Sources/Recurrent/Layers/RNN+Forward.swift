@@ -130,28 +130,51 @@ extension RNN {
         _ input: Tensor<Scalar>, h0: Tensor<Scalar>?, layout: Layout, generator: inout TorchGenerator?
     ) -> (output: Tensor<Scalar>, hN: Tensor<Scalar>) {
         let (steps, batch) = (layout.steps, layout.batch)
+        let rows = layout.isBatched && batchFirst ? input.transposingFirstTwoDimensions().scalars : input.scalars
+        let (output, hN) = runLayers(
+            rows, batchSizes: Array(repeating: batch, count: steps), h0: h0?.scalars, generator: &generator)
+        let width = numDirections * hiddenSize
+        let hNShape = [numDirections * numLayers] + (layout.isBatched ? [batch] : []) + [hiddenSize]
+        let hNTensor = Tensor(unchecked: hNShape, scalars: hN)
+        guard layout.isBatched else {
+            return (Tensor(unchecked: [steps, width], scalars: output), hNTensor)
+        }
+        let outputTensor = Tensor(unchecked: [steps, batch, width], scalars: output)
+        return (batchFirst ? outputTensor.transposingFirstTwoDimensions() : outputTensor, hNTensor)
+    }
+
+    /// Runs every layer and direction over time-major rows grouped by `batchSizes` (see
+    /// ``RecurrentKernel/runDirection(_:nonlinearity:input:features:batchSizes:initialState:reverse:output:outputWidth:outputOffset:finalState:)``),
+    /// from `h0` (`(D * numLayers, batchSizes[0], H)`, zeros when `nil`), applying dropout between
+    /// layers in training mode.
+    ///
+    /// - Returns: the last layer's `(Σ batchSizes, D * H)` rows and the `(D * numLayers, batchSizes[0], H)`
+    ///   final states.
+    func runLayers(
+        _ input: [Scalar], batchSizes: [Int], h0: [Scalar]?, generator: inout TorchGenerator?
+    ) -> (output: [Scalar], hN: [Scalar]) {
         let directions = numDirections
         let width = directions * hiddenSize
-        let stateSize = batch * hiddenSize
-        var layerInput = layout.isBatched && batchFirst ? input.transposingFirstTwoDimensions().scalars : input.scalars
+        let totalRows = batchSizes.reduce(0, +)
+        let stateSize = (batchSizes.first ?? 0) * hiddenSize
+        var layerInput = input
         var features = inputSize
         var hN = [Scalar](repeating: 0, count: directions * numLayers * stateSize)
 
         for layer in 0..<numLayers {
-            var layerOutput = [Scalar](repeating: 0, count: steps * batch * width)
+            var layerOutput = [Scalar](repeating: 0, count: totalRows * width)
             for direction in 0..<directions {
                 let index = layer * directions + direction
                 layerInput.withUnsafeBufferPointer { source in
                     layerOutput.withUnsafeMutableBufferPointer { target in
                         hN.withUnsafeMutableBufferPointer { hN in
-                            let finalState = UnsafeMutableBufferPointer(rebasing: hN[(index * stateSize)..<((index + 1) * stateSize)])
                             RecurrentKernel.runDirection(
                                 cells[index], nonlinearity: nonlinearity,
-                                input: source, steps: steps, batch: batch, features: features,
-                                initialState: h0?.scalars[(index * stateSize)..<((index + 1) * stateSize)],
+                                input: source, features: features, batchSizes: batchSizes,
+                                initialState: h0?[(index * stateSize)..<((index + 1) * stateSize)],
                                 reverse: direction == 1,
                                 output: target, outputWidth: width, outputOffset: direction * hiddenSize,
-                                finalState: finalState)
+                                finalState: UnsafeMutableBufferPointer(rebasing: hN[(index * stateSize)..<((index + 1) * stateSize)]))
                         }
                     }
                 }
@@ -163,13 +186,6 @@ extension RNN {
             layerInput = layerOutput
             features = width
         }
-
-        let hNShape = layout.isBatched ? [directions * numLayers, batch, hiddenSize] : [directions * numLayers, hiddenSize]
-        let hNTensor = Tensor(unchecked: hNShape, scalars: hN)
-        guard layout.isBatched else {
-            return (Tensor(unchecked: [steps, width], scalars: layerInput), hNTensor)
-        }
-        let output = Tensor(unchecked: [steps, batch, width], scalars: layerInput)
-        return (batchFirst ? output.transposingFirstTwoDimensions() : output, hNTensor)
+        return (layerInput, hN)
     }
 }

@@ -128,7 +128,7 @@ public struct RNNCell<Scalar: RecurrentScalar>: RecurrentModule, Hashable, Custo
                 unused.withUnsafeMutableBufferPointer { output in
                     RecurrentKernel.runDirection(
                         weights, nonlinearity: nonlinearity,
-                        input: source, steps: 1, batch: batch, features: inputSize,
+                        input: source, features: inputSize, batchSizes: [batch],
                         initialState: hx?.scalars[...], reverse: false,
                         output: output, outputWidth: hiddenSize, outputOffset: 0, finalState: finalState)
                 }

@@ -24,6 +24,7 @@ import warnings
 
 import torch
 import torch.nn as nn
+from torch.nn.utils import rnn as rnn_utils
 
 FORMAT = "recurrent-fixture/1"
 GENERATOR = "tools/generate_fixtures.py"
@@ -464,6 +465,251 @@ def generate_errors(fs):
         error_case(fs, f"error_cell_{name}", nn.RNNCell, config, dtype=dtype, input=x, hidden=h)
 
 
+def packed_fields(prefix, ps):
+    """A PackedSequence as tensors: data, batch_sizes and the indices that are not None."""
+    fields = {prefix + ".data": ps.data, prefix + ".batch_sizes": ps.batch_sizes}
+    if ps.sorted_indices is not None:
+        fields[prefix + ".sorted_indices"] = ps.sorted_indices
+        fields[prefix + ".unsorted_indices"] = ps.unsorted_indices
+    return fields
+
+
+def packed_rnn_case(fs, name, config, dtype, lengths, *, enforce_sorted, with_h0=False, training=False,
+                    description=""):
+    """nn.RNN over pack_padded_sequence(input, lengths): the packing, the packed output, the output
+    padded again by pad_packed_sequence, and h_n."""
+    for _ in range(20):
+        init_seed, data_seed, dropout_seed = fs.case_seed(), fs.case_seed(), fs.case_seed()
+        rnn, caught = build(nn.RNN, config, dtype, init_seed)
+        rnn.train(training)
+        gen = torch.Generator().manual_seed(data_seed)
+        B, T, I, H = len(lengths), max(lengths), config["input_size"], config["hidden_size"]
+        D, L = 2 if config["bidirectional"] else 1, config["num_layers"]
+        x = randn((B, T, I) if config["batch_first"] else (T, B, I), dtype, gen)
+        h0 = randn((D * L, B, H), dtype, gen) if with_h0 else None
+        packed = rnn_utils.pack_padded_sequence(x, lengths, batch_first=config["batch_first"],
+                                                enforce_sorted=enforce_sorted)
+        uses_dropout = training and config["dropout"] > 0
+        if uses_dropout:
+            torch.manual_seed(dropout_seed)
+        with torch.no_grad():
+            out, hn = rnn(packed, h0)
+        padded, out_lengths = rnn_utils.pad_packed_sequence(out, batch_first=config["batch_first"])
+        ratio = 0.0
+        if dtype == torch.float32:
+            ratio = conditioning((out.data, hn), PackedAdapter(rnn), (packed, h0), dropout_seed if uses_dropout else None)
+            if ratio > CONDITIONING_LIMIT:
+                continue
+        rtol, atol = TOLERANCES[dtype]
+        tensors = {"input": x, "lengths": torch.tensor(lengths, dtype=torch.int64), "h_n": hn,
+                   "output.padded": padded, "output.lengths": out_lengths}
+        tensors.update(packed_fields("packed", packed))
+        tensors.update(packed_fields("output", out))
+        if h0 is not None:
+            tensors["h0"] = h0
+        tensors.update({"state." + k: v for k, v in rnn.state_dict().items()})
+        meta = {"module": "RNN", "input_kind": "packed", "enforce_sorted": str(enforce_sorted).lower(),
+                "config": json_config(config), "dtype": DTYPE_NAMES[dtype], "expect": "output",
+                "training": str(training).lower(), "rtol": repr(rtol), "atol": repr(atol),
+                "warnings": json.dumps(caught), "description": description, "conditioning": f"{ratio:.3g}",
+                "init_seed": init_seed}
+        if uses_dropout:
+            meta["dropout_seed"] = dropout_seed
+        fs.write(name, tensors, meta)
+        return
+    raise AssertionError(f"{name}: no well-conditioned draw in 20")
+
+
+class PackedAdapter(nn.Module):
+    """Runs an RNN on a packed sequence and returns (output data, h_n), for the conditioning check."""
+    def __init__(self, rnn):
+        super().__init__()
+        self.rnn = rnn
+
+    def forward(self, packed, h0):
+        out, hn = self.rnn(packed.to(self.rnn.weight_ih_l0.dtype), h0)
+        return out.data, hn
+
+
+def utility_case(fs, name, function, arguments, inputs, dtype=torch.float32, description=""):
+    """A torch.nn.utils.rnn function called on `inputs` (tensors, lists of tensors, PackedSequences):
+    its result, or the exception it raised."""
+    fn = getattr(rnn_utils, function)
+    tensors = {}
+    for key, value in inputs.items():
+        if isinstance(value, rnn_utils.PackedSequence):
+            tensors.update(packed_fields(key, value))
+        elif isinstance(value, list) and key != "lengths":
+            tensors.update({f"{key}.{i}": v for i, v in enumerate(value)})
+        elif isinstance(value, list):
+            tensors[key] = torch.tensor(value, dtype=torch.int64)
+        else:
+            tensors[key] = value
+    call_inputs = {k: (v.clone() if torch.is_tensor(v) else v) for k, v in inputs.items()}
+    meta = {"module": "utils", "function": function, "arguments": json.dumps(arguments), "dtype": DTYPE_NAMES[dtype],
+            "description": description, "training": "false", "inputs": json.dumps(list(inputs))}
+    meta.update({f"{k}_count": len(v) for k, v in inputs.items() if isinstance(v, list) and k != "lengths"})
+    try:
+        result = fn(*call_inputs.values(), **arguments)
+    except Exception as e:  # noqa: BLE001 - the exception is the expected result
+        meta.update(expect="error", error_stage="call", error_type=type(e).__name__, error_message=str(e))
+    else:
+        rtol, atol = TOLERANCES[dtype]
+        meta.update(expect="output", rtol=repr(rtol), atol=repr(atol))
+        if isinstance(result, rnn_utils.PackedSequence):
+            tensors.update(packed_fields("result", result))
+        elif isinstance(result, tuple):
+            tensors["result"], tensors["result.lengths"] = result
+        elif isinstance(result, list):
+            tensors.update({f"result.{i}": v for i, v in enumerate(result)})
+            meta["result_count"] = len(result)
+        else:
+            tensors["result"] = result
+    fs.write(name, tensors, meta)
+
+
+def generate_packed(fs):
+    """PackedSequence cases: every one's name starts with 'packed_'."""
+    def lengths_for(batch, longest, distinct=True):
+        values = [fs.rng.randint(1, longest) for _ in range(batch)]
+        values[fs.rng.randrange(batch)] = longest
+        return values
+    rows = list(itertools.product([True, False], [False, True], [False, True], [1, 2], [torch.float32, torch.float64]))
+    extra = covering_assignment(fs.rng, rows, [["tanh", "relu"], [True, False], [False, True]])
+    for index, ((enforce, batch_first, bidir, layers, dtype), (act, bias, h0)) in enumerate(zip(rows, extra)):
+        batch = fs.rng.randint(1, 5)
+        lengths = lengths_for(batch, fs.rng.randint(1, 7))
+        if enforce:
+            lengths.sort(reverse=True)
+        config = base(input_size=fs.rng.randint(1, 5), hidden_size=fs.rng.randint(1, 5), num_layers=layers,
+                      nonlinearity=act, bias=bias, batch_first=batch_first, bidirectional=bidir)
+        tags = ["sorted" if enforce else "unsorted", "bf" if batch_first else "tm", "bi" if bidir else "uni",
+                f"l{layers}", act, "bias" if bias else "nobias", "h0" if h0 else "zeros", DTYPE_NAMES[dtype]]
+        packed_rnn_case(fs, f"packed_rnn_{index:02d}_" + "_".join(tags), config, dtype, lengths,
+                        enforce_sorted=enforce, with_h0=h0, description="packed option product")
+    for dtype in [torch.float32, torch.float64]:
+        d = DTYPE_NAMES[dtype]
+        two = base(num_layers=2, bidirectional=True)
+        packed_rnn_case(fs, f"packed_equal_lengths_{d}", two, dtype, [4, 4, 4], enforce_sorted=True, with_h0=True,
+                        description="all lengths equal")
+        packed_rnn_case(fs, f"packed_lengths_one_{d}", two, dtype, [1, 1, 1, 1], enforce_sorted=False,
+                        description="every length 1")
+        packed_rnn_case(fs, f"packed_one_sequence_{d}", two, dtype, [6], enforce_sorted=True, with_h0=True,
+                        description="a batch of one")
+        packed_rnn_case(fs, f"packed_ties_unsorted_{d}", base(num_layers=2, bidirectional=True, batch_first=True),
+                        dtype, [fs.rng.choice([2, 3, 5]) for _ in range(20)], enforce_sorted=False, with_h0=True,
+                        description="20 sequences with tied lengths: PyTorch's unstable sort order")
+        packed_rnn_case(fs, f"packed_dropout_train_{d}", base(num_layers=3, dropout=0.4, bidirectional=True), dtype,
+                        [5, 2, 4, 1], enforce_sorted=False, training=True, description="dropout on the packed data")
+        packed_rnn_case(fs, f"packed_long_{d}", base(input_size=8, hidden_size=24, num_layers=2, nonlinearity="relu"),
+                        dtype, [60, 45, 30, 12, 3, 1], enforce_sorted=True, with_h0=True,
+                        description="longer sequences")
+
+    g = torch.Generator().manual_seed(fs.case_seed())
+    def t(*shape):
+        return torch.randn(shape, generator=g, dtype=torch.float64).float()
+    x = t(4, 3, 2)
+    utility_case(fs, "packed_util_pack_padded_sorted", "pack_padded_sequence", {}, {"input": x, "lengths": [4, 2, 1]})
+    utility_case(fs, "packed_util_pack_padded_unsorted_bf", "pack_padded_sequence",
+                 {"batch_first": True, "enforce_sorted": False}, {"input": t(3, 4, 2), "lengths": [2, 4, 1]})
+    utility_case(fs, "packed_util_pack_padded_ties_17", "pack_padded_sequence", {"enforce_sorted": False},
+                 {"input": t(3, 17), "lengths": [3] * 17})
+    utility_case(fs, "packed_util_pack_padded_fewer_lengths_unsorted", "pack_padded_sequence",
+                 {"enforce_sorted": False}, {"input": x, "lengths": [2, 4]})
+    utility_case(fs, "packed_util_pad_sequence", "pad_sequence", {}, {"sequences": [t(3, 2), t(1, 2), t(4, 2)]})
+    utility_case(fs, "packed_util_pad_sequence_bf_value", "pad_sequence", {"batch_first": True, "padding_value": -1.5},
+                 {"sequences": [t(2, 3), t(4, 3)]})
+    utility_case(fs, "packed_util_pad_sequence_left", "pad_sequence", {"padding_side": "left"},
+                 {"sequences": [t(2), t(4), t(0)]})
+    utility_case(fs, "packed_util_pad_sequence_broadcast", "pad_sequence", {}, {"sequences": [t(3, 4), t(2, 1)]})
+    utility_case(fs, "packed_util_pack_sequence", "pack_sequence", {}, {"sequences": [t(3), t(2), t(1)]})
+    utility_case(fs, "packed_util_pack_sequence_unsorted", "pack_sequence", {"enforce_sorted": False},
+                 {"sequences": [t(2, 2), t(3, 2), t(1, 2)]})
+    unsorted = rnn_utils.pack_padded_sequence(t(5, 3, 2), [2, 5, 3], enforce_sorted=False)
+    utility_case(fs, "packed_util_pad_packed_unsorted", "pad_packed_sequence", {}, {"sequence": unsorted})
+    utility_case(fs, "packed_util_pad_packed_total_length_bf", "pad_packed_sequence",
+                 {"batch_first": True, "padding_value": 7.0, "total_length": 8}, {"sequence": unsorted})
+    utility_case(fs, "packed_util_unpack_sequence", "unpack_sequence", {}, {"packed_sequences": unsorted})
+    utility_case(fs, "packed_util_unpad_sequence_bf", "unpad_sequence", {"batch_first": True},
+                 {"padded_sequences": t(3, 5, 2), "lengths": torch.tensor([5, 2, 7])})
+    errors = [
+        ("unsorted_enforced", "pack_padded_sequence", {}, {"input": x, "lengths": [2, 4, 1]}),
+        ("length_zero", "pack_padded_sequence", {}, {"input": x, "lengths": [4, 2, 0]}),
+        ("length_negative", "pack_padded_sequence", {}, {"input": x, "lengths": [4, 2, -1]}),
+        ("length_zero_unsorted", "pack_padded_sequence", {"enforce_sorted": False}, {"input": x, "lengths": [0, 4, 1]}),
+        ("zero_before_sorted_check", "pack_padded_sequence", {}, {"input": x, "lengths": [4, 0, 1]}),
+        ("lengths_count", "pack_padded_sequence", {}, {"input": x, "lengths": [4, 2]}),
+        ("lengths_empty", "pack_padded_sequence", {}, {"input": x, "lengths": []}),
+        ("lengths_too_many_unsorted", "pack_padded_sequence", {"enforce_sorted": False},
+         {"input": x, "lengths": [2, 4, 1, 1]}),
+        ("empty_input", "pack_padded_sequence", {}, {"input": t(0, 3), "lengths": [1, 1, 1]}),
+        ("one_dimensional_input", "pack_padded_sequence", {}, {"input": t(4), "lengths": [4]}),
+        ("total_length_short", "pad_packed_sequence", {"total_length": 2}, {"sequence": unsorted}),
+        ("total_length_zero", "pad_packed_sequence", {"total_length": 0}, {"sequence": unsorted}),
+        ("pad_empty_list", "pad_sequence", {}, {"sequences": []}),
+        ("pad_trailing_mismatch", "pad_sequence", {}, {"sequences": [t(3, 2), t(2, 3)]}),
+        ("pad_rank_mismatch", "pad_sequence", {}, {"sequences": [t(3, 4, 2), t(2, 4)]}),
+        ("pack_sequence_empty", "pack_sequence", {}, {"sequences": []}),
+        ("pack_sequence_unsorted", "pack_sequence", {}, {"sequences": [t(2), t(3)]}),
+        ("pack_sequence_scalar", "pack_sequence", {}, {"sequences": [torch.tensor(1.0), torch.tensor(2.0)]}),
+        ("unpad_too_many_lengths", "unpad_sequence", {"batch_first": True},
+         {"padded_sequences": t(2, 3, 1), "lengths": torch.tensor([3, 2, 1])}),
+        ("unpad_too_few_lengths", "unpad_sequence", {"batch_first": True},
+         {"padded_sequences": t(2, 3, 1), "lengths": torch.tensor([3])}),
+    ]
+    for name, function, arguments, inputs in errors:
+        utility_case(fs, f"packed_error_{name}", function, arguments, inputs)
+    m = base(num_layers=2)
+    rnn_errors = [
+        ("h0_batch", m, [4, 2], True, (2, 3, 4), 3),
+        ("h0_two_dimensional", m, [4, 2], True, (2, 4), 3),
+        ("h0_narrower_unsorted", m, [2, 4, 3], False, (2, 1, 4), 3),
+        ("h0_one_dimensional_unsorted", m, [2, 4], False, (4,), 3),
+        ("input_size", m, [4, 2], True, None, 5),
+    ]
+    for name, config, lengths, enforce, h0_shape, features in rnn_errors:
+        packed = rnn_utils.pack_padded_sequence(t(max(lengths), len(lengths), features), lengths, enforce_sorted=enforce)
+        packed_error_case(fs, f"packed_error_rnn_{name}", config, lengths, enforce, packed, None if h0_shape is None else t(*h0_shape))
+    wide = rnn_utils.pack_padded_sequence(t(4, 2, 3), [2, 4], enforce_sorted=False)
+    utility_rnn_quirk(fs, "packed_rnn_h0_wider_unsorted_accepted", m, wide, t(2, 3, 4))
+
+
+def packed_error_case(fs, name, config, lengths, enforce, packed, h0):
+    init_seed = fs.case_seed()
+    rnn, caught = build(nn.RNN, config, torch.float32, init_seed)
+    try:
+        with torch.no_grad():
+            rnn(packed, h0)
+    except Exception as e:  # noqa: BLE001 - the exception is the expected result
+        error_type, message = type(e).__name__, str(e)
+    else:
+        raise AssertionError(f"{name}: torch raised nothing")
+    tensors = packed_fields("packed", packed)
+    if h0 is not None:
+        tensors["h0"] = h0
+    fs.write(name, tensors, {
+        "module": "RNN", "input_kind": "packed", "config": json_config(config), "dtype": "float32",
+        "expect": "error", "error_stage": "forward", "error_type": error_type, "error_message": message,
+        "warnings": json.dumps(caught), "init_seed": init_seed, "training": "true",
+        "description": "packed forward error"})
+
+
+def utility_rnn_quirk(fs, name, config, packed, h0):
+    """PyTorch permutes h0 before checking it, so an h0 wider than an unsorted batch is accepted."""
+    init_seed = fs.case_seed()
+    rnn, caught = build(nn.RNN, config, torch.float32, init_seed)
+    with torch.no_grad():
+        out, hn = rnn(packed, h0)
+    rtol, atol = TOLERANCES[torch.float32]
+    tensors = {"h0": h0, "h_n": hn}
+    tensors.update(packed_fields("packed", packed))
+    tensors.update(packed_fields("output", out))
+    fs.write(name, tensors, {
+        "module": "RNN", "input_kind": "packed", "config": json_config(config), "dtype": "float32",
+        "expect": "output", "warnings": json.dumps(caught), "init_seed": init_seed, "training": "true",
+        "rtol": repr(rtol), "atol": repr(atol), "description": "an h0 wider than an unsorted packed batch is accepted"})
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seed", type=int, default=0, help="master seed of the case set (default 0)")
@@ -480,6 +726,7 @@ def main():
     generate_special(fs)
     generate_cells(fs)
     generate_errors(fs)
+    generate_packed(fs)
     total = sum(os.path.getsize(os.path.join(args.out, n + ".safetensors")) for n in fs.names)
     print(f"wrote {len(fs.names)} cases ({total / 1e6:.2f} MB) to {os.path.normpath(args.out)} "
           f"with torch {torch.__version__}, seed {args.seed}")

@@ -10,10 +10,14 @@ public struct Fixture: Sendable {
     /// The format this reader understands, written in every fixture's `format` field.
     public static let format = "recurrent-fixture/1"
 
-    /// The PyTorch module a case exercises.
+    /// What a case exercises.
     public enum Module: String, Sendable, Codable {
+        /// `torch.nn.RNN`.
         case rnn = "RNN"
+        /// `torch.nn.RNNCell`.
         case rnnCell = "RNNCell"
+        /// A function of `torch.nn.utils.rnn`, named by ``Fixture/function``.
+        case utilities = "utils"
     }
 
     /// What PyTorch did, which the Swift side must reproduce.
@@ -30,8 +34,19 @@ public struct Fixture: Sendable {
     public var name: String
     /// The module under test.
     public var module: Module
-    /// The constructor arguments, as PyTorch received them.
-    public var config: Configuration
+    /// The constructor arguments, as PyTorch received them (`nil` for a utility function).
+    public var config: Configuration?
+    /// Whether an RNN case feeds a packed sequence (`input` padded with `lengths`, or `packed.*`).
+    public var isPacked: Bool
+    /// For a packed RNN case: the `enforce_sorted` argument of the packing.
+    public var enforceSorted: Bool
+    /// For a utility case: the `torch.nn.utils.rnn` function called.
+    public var function: String?
+    /// For a utility case: the keyword arguments of the call.
+    public var arguments: Arguments
+    /// For a utility case: the positional inputs, in order (each a tensor name, a `name.N` list, or a
+    /// `name.data`... packed sequence).
+    public var inputNames: [String]
     /// The module's dtype.
     public var dtype: DType
     /// Whether the module ran in training mode.
@@ -79,6 +94,25 @@ public struct Fixture: Sendable {
         }
     }
 
+    /// The keyword arguments of a `torch.nn.utils.rnn` call.
+    public struct Arguments: Hashable, Sendable, Codable {
+        /// `batch_first`.
+        public var batchFirst: Bool?
+        /// `enforce_sorted`.
+        public var enforceSorted: Bool?
+        /// `padding_value`.
+        public var paddingValue: Double?
+        /// `total_length`.
+        public var totalLength: Int?
+        /// `padding_side`.
+        public var paddingSide: String?
+
+        enum CodingKeys: String, CodingKey {
+            case batchFirst = "batch_first", enforceSorted = "enforce_sorted", paddingValue = "padding_value"
+            case totalLength = "total_length", paddingSide = "padding_side"
+        }
+    }
+
     /// Reads a fixture file.
     ///
     /// - Throws: `FormatError` when the file is not a fixture this reader understands.
@@ -118,13 +152,20 @@ public struct Fixture: Sendable {
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(
             positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         do {
-            config = try decoder.decode(Configuration.self, from: Data(try field("config").utf8))
+            config = try metadata["config"].map { try decoder.decode(Configuration.self, from: Data($0.utf8)) }
             warnings = try decoder.decode([String].self, from: Data((metadata["warnings"] ?? "[]").utf8))
+            arguments = try decoder.decode(Arguments.self, from: Data((metadata["arguments"] ?? "{}").utf8))
+            inputNames = try decoder.decode([String].self, from: Data((metadata["inputs"] ?? "[]").utf8))
         } catch let error as FormatError {
             throw error
         } catch {
             throw FormatError("fixture \(name): malformed config or warnings (\(error))")
         }
+        if module != .utilities && config == nil { throw FormatError("fixture \(name): no metadata field 'config'") }
+        function = metadata["function"]
+        if module == .utilities && function == nil { throw FormatError("fixture \(name): no metadata field 'function'") }
+        isPacked = metadata["input_kind"] == "packed"
+        enforceSorted = metadata["enforce_sorted"] != "false"
         training = metadata["training"] == "true"
         initSeed = metadata["init_seed"].flatMap { UInt64($0) }
         dropoutSeed = metadata["dropout_seed"].flatMap { UInt64($0) }
@@ -146,6 +187,9 @@ public struct Fixture: Sendable {
     /// A one-line summary of the case: the module as PyTorch would print it, with the dtype, the
     /// input's shape and the mode.
     public var summary: String {
+        guard let config else {
+            return "\(function ?? "?")(\(inputNames.joined(separator: ", "))) \(dtype.rawValue)"
+        }
         var parts = ["\(config.inputSize)", "\(config.hiddenSize)"]
         if let layers = config.numLayers, layers != 1 { parts.append("num_layers=\(layers)") }
         if let nonlinearity = config.nonlinearity, nonlinearity != "tanh" { parts.append("nonlinearity=\(nonlinearity)") }
@@ -155,6 +199,9 @@ public struct Fixture: Sendable {
         if config.bidirectional == true { parts.append("bidirectional=True") }
         var text = "\(module.rawValue)(\(parts.joined(separator: ", "))) \(dtype.rawValue)"
         if let input = tensors["input"] { text += " in\(tuple(input.shape))" }
+        if isPacked, let lengths = tensors["lengths"]?.integers ?? tensors["packed.batch_sizes"]?.integers {
+            text += tensors["lengths"] != nil ? " lengths\(list(lengths))" : " batch_sizes\(list(lengths))"
+        }
         if let h0 = tensors["h0"] ?? tensors["hx"] { text += " h0\(tuple(h0.shape))" }
         if training && (config.dropout ?? 0) > 0 { text += " train" }
         return text

@@ -72,24 +72,31 @@ public enum FixtureRunner {
         var warnings: [TorchWarning] = []
         var thrown: TorchError?
         do {
-            switch fixture.module {
-            case .rnn:
-                var rnn = try makeRNN(Scalar.self, fixture) { warnings.append($0) }
+            switch (fixture.module, fixture.config) {
+            case (.rnn, let config?):
+                var rnn = try makeRNN(Scalar.self, config, seed: fixture.initSeed) { warnings.append($0) }
                 try check(&rnn, against: fixture, into: &result)
                 rnn.training = fixture.training
-                guard let input = fixture.tensors["input"] else { break }
-                var generator = TorchGenerator(seed: fixture.dropoutSeed ?? 0)
-                let (output, hN) = try rnn(input, h0: fixture.tensors["h0"], generator: &generator)
-                if fixture.expectation == .output {
-                    compare(output, "output", fixture, into: &result)
-                    compare(hN, "h_n", fixture, into: &result)
+                if fixture.isPacked {
+                    try runPacked(rnn, fixture, into: &result)
+                } else if let input = fixture.tensors["input"] {
+                    var generator = TorchGenerator(seed: fixture.dropoutSeed ?? 0)
+                    let (output, hN) = try rnn(input, h0: fixture.tensors["h0"], generator: &generator)
+                    if fixture.expectation == .output {
+                        compare(output, "output", fixture, into: &result)
+                        compare(hN, "h_n", fixture, into: &result)
+                    }
                 }
-            case .rnnCell:
-                var cell = try makeCell(Scalar.self, fixture)
+            case (.rnnCell, let config?):
+                var cell = try makeCell(Scalar.self, config, seed: fixture.initSeed)
                 try check(&cell, against: fixture, into: &result)
                 guard let input = fixture.tensors["input"] else { break }
                 let output = try cell(input, hx: fixture.tensors["hx"])
                 if fixture.expectation == .output { compare(output, "output", fixture, into: &result) }
+            case (.utilities, _):
+                try runUtility(Scalar.self, fixture, into: &result)
+            case (_, nil):
+                result.failures.append("the fixture has no config")
             }
         } catch {
             thrown = error
@@ -115,25 +122,25 @@ public enum FixtureRunner {
     }
 
     private static func makeRNN<Scalar: RecurrentScalar>(
-        _: Scalar.Type, _ fixture: Fixture, onWarning: @escaping TorchWarningHandler
+        _: Scalar.Type, _ config: Fixture.Configuration, seed: UInt64?, onWarning: @escaping TorchWarningHandler
     ) throws(TorchError) -> RNN<Scalar> {
-        let config = fixture.config
-        return try RNN<Scalar>(
+        try RNN<Scalar>(
             inputSize: config.inputSize, hiddenSize: config.hiddenSize, numLayers: config.numLayers ?? 1,
             nonlinearity: try Nonlinearity(pytorchName: config.nonlinearity ?? "tanh"), bias: config.bias ?? true,
             batchFirst: config.batchFirst ?? false, dropout: config.dropout ?? 0,
-            bidirectional: config.bidirectional ?? false, seed: fixture.initSeed ?? 0, onWarning: onWarning)
+            bidirectional: config.bidirectional ?? false, seed: seed ?? 0, onWarning: onWarning)
     }
 
-    private static func makeCell<Scalar: RecurrentScalar>(_: Scalar.Type, _ fixture: Fixture) throws(TorchError) -> RNNCell<Scalar> {
-        let config = fixture.config
+    private static func makeCell<Scalar: RecurrentScalar>(
+        _: Scalar.Type, _ config: Fixture.Configuration, seed: UInt64?
+    ) throws(TorchError) -> RNNCell<Scalar> {
         guard let nonlinearity = Nonlinearity(rawValue: config.nonlinearity ?? "tanh") else {
             // PyTorch's RNNCell accepts any string and fails at forward; ours takes the enum.
             throw TorchError(.runtimeError, "Unknown nonlinearity: \(config.nonlinearity ?? "")")
         }
         return try RNNCell<Scalar>(
             inputSize: config.inputSize, hiddenSize: config.hiddenSize, bias: config.bias ?? true,
-            nonlinearity: nonlinearity, seed: fixture.initSeed ?? 0)
+            nonlinearity: nonlinearity, seed: seed ?? 0)
     }
 
     /// Checks a seeded initialisation against PyTorch's (exactly), then loads the recorded state.
@@ -155,12 +162,13 @@ public enum FixtureRunner {
         try module.loadStateDict(fixture.tensors, strict: true, prefix: "state.")
     }
 
-    private static func compare(_ actual: AnyTensor, _ key: String, _ fixture: Fixture, into result: inout CaseResult) {
+    static func compare(_ actual: AnyTensor, _ key: String, _ fixture: Fixture, into result: inout CaseResult) {
         guard let expected = fixture.tensors[key] else {
             result.failures.append("the fixture has no '\(key)' to compare with")
             return
         }
-        result.record(
-            Closeness.compare(actual, expected, tolerance: fixture.tolerance, equalNaN: fixture.equalNaN), for: key)
+        // Integer results (batch sizes, indices, lengths) must be exact.
+        let tolerance = expected.dtype.isFloatingPoint ? fixture.tolerance : .exact
+        result.record(Closeness.compare(actual, expected, tolerance: tolerance, equalNaN: fixture.equalNaN), for: key)
     }
 }

@@ -42,6 +42,22 @@ public enum AnyTensor: Sendable, Hashable {
     /// The number of elements.
     public var count: Int { shape.reduce(1, *) }
 
+    /// The elements as integers, for a tensor of an integer dtype (PyTorch's `batch_sizes`, `lengths`
+    /// and indices are int64); `nil` for floating-point and boolean tensors.
+    public var integers: [Int]? {
+        guard case .raw(let raw) = self, raw.dtype != .bool, !raw.dtype.isFloatingPoint else { return nil }
+        let values: [Double] = raw.decodedScalars()
+        return values.map { Int($0) }
+    }
+
+    /// An int64 tensor of the given integers, shaped `(count)`.
+    public static func int64(_ values: [Int]) -> AnyTensor {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(values.count * 8)
+        for value in values { withUnsafeBytes(of: Int64(value).littleEndian) { bytes.append(contentsOf: $0) } }
+        return .raw(RawTensor(unchecked: .int64, shape: [values.count], bytes: bytes))
+    }
+
     /// The tensor when its dtype is `Scalar`'s, else `nil`.
     public func tensor<Scalar: RecurrentScalar>(of _: Scalar.Type = Scalar.self) -> Tensor<Scalar>? {
         Scalar.unwrap(self)
@@ -78,6 +94,12 @@ public struct RawTensor: Sendable, Hashable {
                 .runtimeError,
                 "a \(dtype.rawValue) tensor of shape \(formatList(shape)) needs \(count) x \(dtype.byteCount) bytes, got \(bytes.count)")
         }
+        self.dtype = dtype
+        self.shape = shape
+        self.bytes = bytes
+    }
+
+    init(unchecked dtype: DType, shape: [Int], bytes: [UInt8]) {
         self.dtype = dtype
         self.shape = shape
         self.bytes = bytes

@@ -3,33 +3,59 @@
 /// PyTorch computes the input projection of a whole sequence before the time loop and then, per step,
 /// `act((h · W_hhᵀ + b_hh) + (x_t · W_ihᵀ + b_ih))`, each bias added to its finished product. Keeping
 /// that grouping keeps our rounding close to PyTorch's.
+///
+/// Callers outside this module reach the kernels through unspecialised generic code, so each kernel
+/// carries pre-specialisations that keep its loops on concrete Float and Double arithmetic.
 enum RecurrentKernel {
     /// `output[r, o] = (Σ_f input[r, f] · weight[o, f]) + bias[o]` for `rows` rows.
+    ///
+    /// Each dot product runs four independent chains of multiply-adds, so that it is not bound by the
+    /// latency of one. They are not fused: without FMA in the baseline x86-64 target, a fused
+    /// multiply-add is a call into libm. The order of a dot product's sum is not PyTorch's either way
+    /// (its BLAS blocks differently); the bias is still added to the finished product.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     static func linear<Scalar: RecurrentScalar>(
         _ input: UnsafeBufferPointer<Scalar>, rows: Int, features: Int,
         weight: Tensor<Scalar>, bias: Tensor<Scalar>?,
         into output: UnsafeMutableBufferPointer<Scalar>
     ) {
         let outputs = weight.shape[0]
+        let blocked = features - features % 4
         weight.scalars.withUnsafeBufferPointer { w in
             for r in 0..<rows {
-                let x = input.baseAddress! + r * features
+                let x = r * features
                 for o in 0..<outputs {
-                    let row = w.baseAddress! + o * features
-                    var sum: Scalar = 0
-                    for f in 0..<features { sum = sum.addingProduct(x[f], row[f]) }
-                    output[r * outputs + o] = sum
+                    let row = o * features
+                    var (s0, s1, s2, s3): (Scalar, Scalar, Scalar, Scalar) = (0, 0, 0, 0)
+                    var f = 0
+                    while f < blocked {
+                        s0 += input[x + f] * w[row + f]
+                        s1 += input[x + f + 1] * w[row + f + 1]
+                        s2 += input[x + f + 2] * w[row + f + 2]
+                        s3 += input[x + f + 3] * w[row + f + 3]
+                        f += 4
+                    }
+                    while f < features {
+                        s0 += input[x + f] * w[row + f]
+                        f += 1
+                    }
+                    output[r * outputs + o] = (s0 + s1) + (s2 + s3)
                 }
             }
         }
         if let bias {
-            for r in 0..<rows {
-                for o in 0..<outputs { output[r * outputs + o] += bias.scalars[o] }
+            bias.scalars.withUnsafeBufferPointer { b in
+                for r in 0..<rows {
+                    for o in 0..<outputs { output[r * outputs + o] += b[o] }
+                }
             }
         }
     }
 
     /// Applies the activation in place. ReLU keeps NaN and the sign of zero, as `torch.relu` does.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     static func activate<Scalar: RecurrentScalar>(_ values: UnsafeMutableBufferPointer<Scalar>, _ nonlinearity: Nonlinearity) {
         switch nonlinearity {
         case .tanh:
@@ -51,6 +77,8 @@ enum RecurrentKernel {
     /// Writes each step's states into columns `outputOffset ..< outputOffset + H` of the matching rows
     /// of the `(Σ batchSizes, outputWidth)` output, and the final states into `finalState`
     /// (`(batchSizes[0], H)`).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     static func runDirection<Scalar: RecurrentScalar>(
         _ weights: CellWeights<Scalar>, nonlinearity: Nonlinearity,
         input: UnsafeBufferPointer<Scalar>, features: Int, batchSizes: [Int],

@@ -6,6 +6,8 @@ enum Dropout {
     /// when the draw is below `1 - p`; the element becomes `x * (keep * scale)`, with the scale
     /// rounded to the element type as PyTorch rounds it. So a dropped infinity or NaN becomes NaN, as
     /// in PyTorch. `p == 1` zeroes everything without drawing.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     static func apply<Scalar: RecurrentScalar>(
         probability: Double, to values: inout [Scalar], generator: inout TorchGenerator
     ) {

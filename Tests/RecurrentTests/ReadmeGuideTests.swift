@@ -29,3 +29,22 @@ struct ReadmeGuideTests {
         }
     }
 }
+
+extension ReadmeGuideTests {
+    @Test("pack a batch of variable-length sequences")
+    func packing() throws {
+        var rnn = try RNN<Float>(inputSize: 10, hiddenSize: 20, numLayers: 2, seed: 0)
+        rnn.training = false
+        let batch = try Tensor<Float>(shape: [4, 3, 10], scalars: (0..<120).map { Float($0) / 120 })
+        let packed = try packPaddedSequence(batch, lengths: [2, 4, 1], enforceSorted: false)
+        let (packedOutput, finalStates) = try rnn(packed)
+        #expect(finalStates.shape == [2, 3, 20])
+        let (padded, lengths) = try padPackedSequence(packedOutput)
+        #expect(padded.shape == [4, 3, 20])
+        #expect(lengths == [2, 4, 1])
+
+        let sequences = [try Tensor<Float>.zeros([5, 10]), try Tensor<Float>.zeros([3, 10])]
+        let (output2, _) = try rnn(try packSequence(sequences))
+        #expect(output2.batchSizes == [2, 2, 2, 1, 1])
+    }
+}

@@ -80,3 +80,12 @@ struct RNNConstructorTests {
         #expect(rnn.description == "RNN(3, 4, num_layers=2, bias=False, batch_first=True, dropout=0.25, bidirectional=True)")
     }
 }
+
+extension RNNConstructorTests {
+    @Test("sizes whose parameter count overflows throw instead of trapping")
+    func overflowingSizes() {
+        let error = thrownError { () throws(TorchError) in try RNN<Float>(inputSize: Int.max / 2, hiddenSize: 4, seed: 0) }
+        #expect(error?.kind == .runtimeError)
+        #expect(thrownError { () throws(TorchError) in try RNNCell<Float>(inputSize: 3, hiddenSize: Int.max, seed: 0) } != nil)
+    }
+}

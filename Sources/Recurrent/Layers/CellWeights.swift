@@ -9,19 +9,21 @@ struct CellWeights<Scalar: RecurrentScalar>: Sendable, Hashable {
 
     /// Fills the weights from `generator` with U(-1/sqrt(H), 1/sqrt(H)), parameter after parameter in
     /// PyTorch's order and row-major within each, exactly as `reset_parameters` draws them.
-    init(inputSize: Int, hiddenSize: Int, bias: Bool, generator: inout TorchGenerator) {
+    ///
+    /// - Throws: `TorchError` for a negative size or a shape whose element count overflows.
+    init(inputSize: Int, hiddenSize: Int, bias: Bool, generator: inout TorchGenerator) throws(TorchError) {
         let bound = Scalar(1.0 / Double(hiddenSize).squareRoot())
-        func uniform(_ shape: [Int]) -> Tensor<Scalar> {
-            let count = shape.reduce(1, *)
+        func uniform(_ shape: [Int]) throws(TorchError) -> Tensor<Scalar> {
+            let count = try Tensor<Scalar>.elementCount(of: shape)
             var scalars = [Scalar]()
             scalars.reserveCapacity(count)
             for _ in 0..<count { scalars.append(Scalar.torchUniform(from: -bound, to: bound, using: &generator)) }
             return Tensor(unchecked: shape, scalars: scalars)
         }
-        weightIH = uniform([hiddenSize, inputSize])
-        weightHH = uniform([hiddenSize, hiddenSize])
-        biasIH = bias ? uniform([hiddenSize]) : nil
-        biasHH = bias ? uniform([hiddenSize]) : nil
+        weightIH = try uniform([hiddenSize, inputSize])
+        weightHH = try uniform([hiddenSize, hiddenSize])
+        biasIH = bias ? try uniform([hiddenSize]) : nil
+        biasHH = bias ? try uniform([hiddenSize]) : nil
     }
 
     /// The parameters that exist (biases only when enabled), with their base names.

@@ -84,7 +84,7 @@ public struct RNN<Scalar: RecurrentScalar>: RecurrentModule, Hashable, CustomStr
         for layer in 0..<numLayers {
             for _ in 0..<directions {
                 cells.append(
-                    CellWeights(
+                    try CellWeights(
                         inputSize: layer == 0 ? inputSize : directions * hiddenSize,
                         hiddenSize: hiddenSize, bias: bias, generator: &generator))
             }

@@ -31,13 +31,11 @@ public struct RNNCell<Scalar: RecurrentScalar>: RecurrentModule, Hashable, Custo
         inputSize: Int, hiddenSize: Int, bias: Bool = true, nonlinearity: Nonlinearity = .tanh,
         generator: inout TorchGenerator
     ) throws(TorchError) {
-        _ = try Tensor<Scalar>.elementCount(of: [hiddenSize, inputSize])
-        _ = try Tensor<Scalar>.elementCount(of: [hiddenSize, hiddenSize])
         self.inputSize = inputSize
         self.hiddenSize = hiddenSize
         self.bias = bias
         self.nonlinearity = nonlinearity
-        weights = CellWeights(inputSize: inputSize, hiddenSize: hiddenSize, bias: bias, generator: &generator)
+        weights = try CellWeights(inputSize: inputSize, hiddenSize: hiddenSize, bias: bias, generator: &generator)
     }
 
     /// Creates a cell whose parameters are those `torch.manual_seed(seed)` followed by

@@ -17,6 +17,31 @@ public struct CaseResult: Hashable, Sendable, Codable {
     /// Whether every check of the case passed.
     public var passed: Bool { failures.isEmpty }
 
+    private enum CodingKeys: String, CodingKey {
+        case name, summary, maxAbsoluteDifference, maxRelativeDifference, failures, passed
+    }
+
+    /// Decodes a result written by ``encode(to:)``.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        name = try container.decode(String.self, forKey: .name)
+        summary = try container.decode(String.self, forKey: .summary)
+        maxAbsoluteDifference = try container.decodeIfPresent(Double.self, forKey: .maxAbsoluteDifference)
+        maxRelativeDifference = try container.decodeIfPresent(Double.self, forKey: .maxRelativeDifference)
+        failures = try container.decode([String].self, forKey: .failures)
+    }
+
+    /// Encodes the result with its `passed` verdict, for readers of the JSON report.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(name, forKey: .name)
+        try container.encode(summary, forKey: .summary)
+        try container.encodeIfPresent(maxAbsoluteDifference, forKey: .maxAbsoluteDifference)
+        try container.encodeIfPresent(maxRelativeDifference, forKey: .maxRelativeDifference)
+        try container.encode(failures, forKey: .failures)
+        try container.encode(passed, forKey: .passed)
+    }
+
     /// Creates a result.
     public init(
         name: String, summary: String, maxAbsoluteDifference: Double? = nil, maxRelativeDifference: Double? = nil,

@@ -230,15 +230,19 @@ def error_case(fs, name, module, config, *, dtype=torch.float32, input=None, hid
         error_type, message = type(e).__name__, str(e)
     else:
         raise AssertionError(f"{name}: torch raised nothing")
-    tensors = {}
-    if stage == "forward":
+    tensors, meta = {}, {}
+    if isinstance(input, rnn_utils.PackedSequence):
+        tensors.update(packed_fields("packed", input))
+        meta["input_kind"] = "packed"
+    elif stage == "forward":
         tensors["input"] = input
-        if hidden is not None:
-            tensors["h0" if module is nn.RNN else "hx"] = hidden
-    fs.write(name, tensors, {
+    if stage == "forward" and hidden is not None:
+        tensors["h0" if module is nn.RNN else "hx"] = hidden
+    meta.update({
         "module": module.__name__, "config": json_config(config), "dtype": DTYPE_NAMES[dtype],
         "expect": "error", "error_stage": stage, "error_type": error_type, "error_message": message,
         "warnings": json.dumps(caught), "init_seed": init_seed, "training": "true", "description": description})
+    fs.write(name, tensors, meta)
 
 
 def warning_case(fs, name, config, description):
@@ -669,29 +673,10 @@ def generate_packed(fs):
     ]
     for name, config, lengths, enforce, h0_shape, features in rnn_errors:
         packed = rnn_utils.pack_padded_sequence(t(max(lengths), len(lengths), features), lengths, enforce_sorted=enforce)
-        packed_error_case(fs, f"packed_error_rnn_{name}", config, lengths, enforce, packed, None if h0_shape is None else t(*h0_shape))
+        error_case(fs, f"packed_error_rnn_{name}", nn.RNN, config, input=packed,
+                   hidden=None if h0_shape is None else t(*h0_shape), description="packed forward error")
     wide = rnn_utils.pack_padded_sequence(t(4, 2, 3), [2, 4], enforce_sorted=False)
     utility_rnn_quirk(fs, "packed_rnn_h0_wider_unsorted_accepted", m, wide, t(2, 3, 4))
-
-
-def packed_error_case(fs, name, config, lengths, enforce, packed, h0):
-    init_seed = fs.case_seed()
-    rnn, caught = build(nn.RNN, config, torch.float32, init_seed)
-    try:
-        with torch.no_grad():
-            rnn(packed, h0)
-    except Exception as e:  # noqa: BLE001 - the exception is the expected result
-        error_type, message = type(e).__name__, str(e)
-    else:
-        raise AssertionError(f"{name}: torch raised nothing")
-    tensors = packed_fields("packed", packed)
-    if h0 is not None:
-        tensors["h0"] = h0
-    fs.write(name, tensors, {
-        "module": "RNN", "input_kind": "packed", "config": json_config(config), "dtype": "float32",
-        "expect": "error", "error_stage": "forward", "error_type": error_type, "error_message": message,
-        "warnings": json.dumps(caught), "init_seed": init_seed, "training": "true",
-        "description": "packed forward error"})
 
 
 def utility_rnn_quirk(fs, name, config, packed, h0):

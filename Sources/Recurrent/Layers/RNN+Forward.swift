@@ -28,9 +28,7 @@ extension RNN {
     public func callAsFunction(
         _ input: Tensor<Scalar>, h0: Tensor<Scalar>? = nil, generator: inout TorchGenerator
     ) throws(TorchError) -> (output: Tensor<Scalar>, hN: Tensor<Scalar>) {
-        var optional: TorchGenerator? = generator
-        defer { generator = optional! }
-        return try forward(input, h0: h0, generator: &optional)
+        try TorchGenerator.lending(&generator) { generator throws(TorchError) in try forward(input, h0: h0, generator: &generator) }
     }
 
     /// Runs the RNN on tensors whose dtype is known only at run time, as from a file.
@@ -52,9 +50,7 @@ extension RNN {
     public func callAsFunction(
         _ input: AnyTensor, h0: AnyTensor? = nil, generator: inout TorchGenerator
     ) throws(TorchError) -> (output: AnyTensor, hN: AnyTensor) {
-        var optional: TorchGenerator? = generator
-        defer { generator = optional! }
-        return try forward(input, h0: h0, generator: &optional)
+        try TorchGenerator.lending(&generator) { generator throws(TorchError) in try forward(input, h0: h0, generator: &generator) }
     }
 
     private func forward(

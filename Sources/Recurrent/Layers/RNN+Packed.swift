@@ -33,9 +33,7 @@ extension RNN {
     public func callAsFunction(
         _ input: PackedSequence<Scalar>, h0: Tensor<Scalar>? = nil, generator: inout TorchGenerator
     ) throws(TorchError) -> (output: PackedSequence<Scalar>, hN: Tensor<Scalar>) {
-        var optional: TorchGenerator? = generator
-        defer { generator = optional! }
-        return try forward(input, h0: h0, generator: &optional)
+        try TorchGenerator.lending(&generator) { generator throws(TorchError) in try forward(input, h0: h0, generator: &generator) }
     }
 
     private func forward(

@@ -67,6 +67,18 @@ public struct TorchGenerator: RandomNumberGenerator, Sendable, Hashable {
 }
 
 extension TorchGenerator {
+    /// Lends `generator` to `body` as an optional, which stays set, and takes back its advanced state.
+    ///
+    /// Forward passes take an optional generator so that one is made (from the system's random source)
+    /// only when training-mode dropout needs it; a caller's generator is passed in this way.
+    static func lending<Result>(
+        _ generator: inout TorchGenerator, to body: (inout TorchGenerator?) throws(TorchError) -> Result
+    ) throws(TorchError) -> Result {
+        var lent: TorchGenerator? = generator
+        defer { if let lent { generator = lent } }
+        return try body(&lent)
+    }
+
     /// A generator seeded from the system's random source, for callers who did not pick a seed.
     static func seededFromSystem() -> TorchGenerator {
         var system = SystemRandomNumberGenerator()

@@ -7,6 +7,7 @@ let package = Package(
         .library(name: "Recurrent", targets: ["Recurrent"]),
         .library(name: "RecurrentFormats", targets: ["RecurrentFormats"]),
         .library(name: "RecurrentConformance", targets: ["RecurrentConformance"]),
+        .library(name: "PythonBridge", targets: ["PythonBridge"]),
         .executable(name: "conform", targets: ["conform"]),
     ],
     dependencies: [
@@ -27,16 +28,25 @@ let package = Package(
         .target(name: "RecurrentFormats", dependencies: ["Recurrent"]),
         // Fixture reading, assert_close comparison and reports.
         .target(name: "RecurrentConformance", dependencies: ["Recurrent", "RecurrentFormats"]),
+        // CPython's embedding API (python3-dev), and the Swift layer over it.
+        .systemLibrary(name: "CPython", pkgConfig: "python3-embed", providers: [.apt(["python3-dev"])]),
+        .target(name: "CPythonShim", dependencies: ["CPython"]),
+        .target(name: "PythonBridge", dependencies: ["CPythonShim", "Recurrent"]),
+        // The randomized live comparison against the PyTorch of an embedded Python.
+        .target(name: "RecurrentLive", dependencies: ["PythonBridge", "RecurrentConformance"]),
         // The `conform` command-line tool.
         .executableTarget(
             name: "conform",
             dependencies: [
                 "RecurrentConformance",
+                "RecurrentLive",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "RecurrentTests", dependencies: ["Recurrent"]),
         .testTarget(name: "RecurrentFormatsTests", dependencies: ["RecurrentFormats"]),
         .testTarget(name: "RecurrentConformanceTests", dependencies: ["RecurrentConformance"]),
+        .testTarget(name: "PythonBridgeTests", dependencies: ["PythonBridge"]),
+        .testTarget(name: "RecurrentLiveTests", dependencies: ["RecurrentLive"]),
     ]
 )

@@ -1,0 +1,48 @@
+import Foundation
+
+/// Where the embedded Python finds torch: a virtual environment or a `site-packages` directory.
+///
+/// ```swift
+/// let environment = PythonEnvironment.default          // $RECURRENT_TORCH_ENV or the set-up's venv
+/// let other = PythonEnvironment(path: "/opt/venvs/torch")
+/// ```
+public struct PythonEnvironment: Hashable, Sendable {
+    /// The environment variable that names a virtual environment or a `site-packages` directory.
+    public static let variable = "RECURRENT_TORCH_ENV"
+
+    /// The directory given: a virtual environment or a `site-packages` directory.
+    public var path: String
+
+    /// An environment at `path`, a virtual environment or a `site-packages` directory.
+    public init(path: String) {
+        self.path = (path as NSString).expandingTildeInPath
+    }
+
+    /// `$RECURRENT_TORCH_ENV` when set, else the virtual environment `tools/setup.sh` creates
+    /// (`~/.local/share/recurrent/torch-venv`).
+    public static var `default`: PythonEnvironment {
+        if let path = ProcessInfo.processInfo.environment[variable], !path.isEmpty { return PythonEnvironment(path: path) }
+        return PythonEnvironment(path: "~/.local/share/recurrent/torch-venv")
+    }
+
+    /// The `site-packages` directories of the environment for the embedded interpreter's version
+    /// (`lib/python3.11/site-packages` of a venv), or the directory itself when it is one.
+    public func sitePackages(pythonVersion: String) -> [String] {
+        let fileManager = FileManager.default
+        var candidates = [
+            "\(path)/lib/python\(pythonVersion)/site-packages",
+            "\(path)/lib64/python\(pythonVersion)/site-packages",
+        ]
+        if (path as NSString).lastPathComponent.hasSuffix("-packages") { candidates.insert(path, at: 0) }
+        return candidates.filter { var isDirectory: ObjCBool = false
+            return fileManager.fileExists(atPath: $0, isDirectory: &isDirectory) && isDirectory.boolValue
+        }
+    }
+
+    /// The command that installs torch into this environment.
+    public var installCommand: String {
+        path == PythonEnvironment(path: "~/.local/share/recurrent/torch-venv").path
+            ? "tools/setup.sh"
+            : "python3.11 -m venv \(path) && \(path)/bin/pip install torch==2.15.0 numpy"
+    }
+}

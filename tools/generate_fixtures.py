@@ -41,9 +41,9 @@ SAFETENSORS_DTYPES = {
 CONDITIONING_LIMIT = 0.25
 
 
-def write_safetensors(path, tensors, metadata):
-    """Writes `tensors` and `metadata` in the safetensors format, deterministically: keys sorted,
-    tensors laid out in name order, the header padded with spaces to a multiple of 8 bytes."""
+def safetensors_bytes(tensors, metadata):
+    """`tensors` and `metadata` in the safetensors format, deterministically: keys sorted, tensors laid
+    out in name order, the header padded with spaces to a multiple of 8 bytes."""
     header = {"__metadata__": dict(sorted(metadata.items()))}
     blobs, offset = [], 0
     for name in sorted(tensors):
@@ -55,11 +55,7 @@ def write_safetensors(path, tensors, metadata):
         offset += len(data)
     text = json.dumps(header, separators=(",", ":"), sort_keys=False).encode()
     text += b" " * (-len(text) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(text)))
-        f.write(text)
-        for blob in blobs:
-            f.write(blob)
+    return struct.pack("<Q", len(text)) + text + b"".join(blobs)
 
 
 def json_config(config):
@@ -72,10 +68,12 @@ def json_config(config):
 
 
 class FixtureSet:
-    def __init__(self, out, seed):
+    """Where cases go: files in `out`, or, with no `out`, the `written` list of (name, bytes)."""
+    def __init__(self, out, seed, rng=None):
         self.out, self.seed = out, seed
-        self.rng = random.Random(seed)
+        self.rng = rng or random.Random(seed)
         self.names = set()
+        self.written = []
         self.common = {
             "format": FORMAT,
             "generator": GENERATOR,
@@ -91,7 +89,12 @@ class FixtureSet:
         assert name not in self.names, name
         self.names.add(name)
         meta = dict(self.common, name=name, **{k: str(v) for k, v in metadata.items()})
-        write_safetensors(os.path.join(self.out, name + ".safetensors"), tensors, meta)
+        data = safetensors_bytes(tensors, meta)
+        if self.out is None:
+            self.written.append((name, data))
+        else:
+            with open(os.path.join(self.out, name + ".safetensors"), "wb") as f:
+                f.write(data)
 
 
 def randn(shape, dtype, gen, scale=1.0):
@@ -693,6 +696,90 @@ def utility_rnn_quirk(fs, name, config, packed, h0):
         "module": "RNN", "input_kind": "packed", "config": json_config(config), "dtype": "float32",
         "expect": "output", "warnings": json.dumps(caught), "init_seed": init_seed, "training": "true",
         "rtol": repr(rtol), "atol": repr(atol), "description": "an h0 wider than an unsorted packed batch is accepted"})
+
+
+def live_case(seed, index, dtype="all", numeric_only=False):
+    """One case of `conform --live`, drawn from (seed, index) alone: returns (name, safetensors bytes)
+    in the fixture format. The draw covers every constructor option, batched, unbatched and batch-first
+    input, h0 given or not, packed batches sorted and unsorted, RNNCell, both dtypes, sizes from 1 to
+    300, and invalid calls (unless `numeric_only`), whose exceptions the Swift side must reproduce."""
+    rng = random.Random(f"live:{seed}:{index}")
+    fs = FixtureSet(None, seed, rng=rng)
+    dtypes = {"float32": [torch.float32], "float64": [torch.float64]}.get(dtype, [torch.float32, torch.float64])
+    dt = rng.choice(dtypes)
+    kinds = ["rnn"] * 6 + ["packed"] * 2 + ["cell"] * 2 + ([] if numeric_only else ["error"] * 2)
+    kind = rng.choice(kinds)
+    large = rng.random() < 0.08
+    def size():
+        return rng.randint(17, 300) if large else rng.choice([1, 2, 3, 4, 5, 6, 8, 12, 16])
+    steps = rng.randint(1, 8) if large else rng.randint(1, 12)
+    batch = rng.randint(1, 3) if large else rng.randint(1, 5)
+    config = base(input_size=size(), hidden_size=size(), num_layers=rng.randint(1, 2 if large else 3),
+                  nonlinearity=rng.choice(["tanh", "relu"]), bias=rng.random() < 0.7,
+                  batch_first=rng.random() < 0.4, dropout=rng.choice([0.0, 0.0, 0.3, 0.7]),
+                  bidirectional=rng.random() < 0.4)
+    name = f"live_s{seed}_{index:05d}_{kind}_{DTYPE_NAMES[dt]}"
+    if kind == "rnn":
+        rnn_case(fs, name, config, dt, steps=steps, batch=batch, unbatched=rng.random() < 0.25,
+                 with_h0=rng.random() < 0.5, training=rng.random() < 0.4, description="live")
+    elif kind == "packed":
+        lengths = [rng.randint(1, steps) for _ in range(batch)]
+        lengths[rng.randrange(batch)] = steps
+        enforce = rng.random() < 0.4
+        if enforce:
+            lengths.sort(reverse=True)
+        packed_rnn_case(fs, name, config, dt, lengths, enforce_sorted=enforce, with_h0=rng.random() < 0.5,
+                        training=rng.random() < 0.4, description="live")
+    elif kind == "cell":
+        cell_case(fs, name, dict(input_size=size(), hidden_size=size(), bias=config["bias"],
+                                 nonlinearity=config["nonlinearity"]),
+                  dt, batch=batch, unbatched=rng.random() < 0.3, with_hx=rng.random() < 0.5, description="live")
+    else:
+        live_error_case(fs, name, rng, config, dt, steps, batch)
+    return fs.written[-1]
+
+
+def live_error_case(fs, name, rng, config, dtype, steps, batch):
+    """A random invalid call: a wrong constructor argument, input rank, input size, h0 shape, sequence
+    length or dtype, for nn.RNN or nn.RNNCell."""
+    other = torch.float64 if dtype == torch.float32 else torch.float32
+    g = torch.Generator().manual_seed(rng.getrandbits(31))
+    def t(*shape, dt=dtype):
+        return torch.randn(shape, generator=g, dtype=torch.float64).to(dt)
+    I, H = config["input_size"], config["hidden_size"]
+    D, L = 2 if config["bidirectional"] else 1, config["num_layers"]
+    x_shape = (batch, steps, I) if config["batch_first"] else (steps, batch, I)
+    wrong = rng.choice([0, -1, -7])
+    scenarios = [
+        ("init", dict(config, hidden_size=wrong), None, None),
+        ("init", dict(config, input_size=wrong), None, None),
+        ("init", dict(config, num_layers=wrong), None, None),
+        ("init", dict(config, dropout=rng.choice([-0.5, 1.5, float("nan")])), None, None),
+        ("init", dict(config, nonlinearity=rng.choice(["Tanh", "sigmoid", "RELU"])), None, None),
+        ("forward", config, t(*x_shape, 1), None),
+        ("forward", config, t(I), None),
+        ("forward", config, t(*x_shape[:-1], I + rng.randint(1, 5)), None),
+        ("forward", config, t(*x_shape), t(D * L + 1, batch, H)),
+        ("forward", config, t(*x_shape), t(D * L, batch + 1, H)),
+        ("forward", config, t(*x_shape), t(D * L, batch, H + 1)),
+        ("forward", config, t(*x_shape), t(D * L, H)),
+        ("forward", config, t(steps, I), t(D * L, 1, H)),
+        ("forward", config, t(0, I), None),
+        ("forward", config, t(*x_shape, dt=other), None),
+        ("forward", config, t(*x_shape), t(D * L, batch, H, dt=other)),
+    ]
+    stage, cfg, x, h = rng.choice(scenarios)
+    if rng.random() < 0.25:
+        cell = dict(input_size=I, hidden_size=H, bias=config["bias"], nonlinearity=config["nonlinearity"])
+        cell_scenarios = [
+            (cell, t(batch, I, 2), None), (cell, t(batch, I + 1), None), (cell, t(batch, I), t(batch + 1, H)),
+            (cell, t(batch, I), t(batch, H + 2)), (cell, t(batch, I), t(H)), (cell, t(I), t(1, H)),
+            (cell, t(batch, I, dt=other), None), (dict(cell, hidden_size=-H), None, None),
+        ]
+        cfg, x, h = rng.choice(cell_scenarios)
+        error_case(fs, name, nn.RNNCell, cfg, dtype=dtype, input=x, hidden=h, description="live")
+    else:
+        error_case(fs, name, nn.RNN, cfg, dtype=dtype, input=x, hidden=h, description="live")
 
 
 def main():

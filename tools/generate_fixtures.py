@@ -435,6 +435,8 @@ def generate_errors(fs):
         ("dtype_float64_h0", m, f32, t(5, 2, 3), t(2, 2, 4, dtype=f64)),
         ("dtype_int64_h0", m, f32, t(5, 2, 3), torch.zeros(2, 2, 4, dtype=torch.int64)),
         ("dtype_float32_h0", m, f64, t(5, 2, 3, dtype=f64), t(2, 2, 4)),
+        ("dtype_float64_h0_nobias", base(num_layers=2, bias=False), f32, t(5, 2, 3), t(2, 2, 4, dtype=f64)),
+        ("dtype_int64_h0_nobias", base(bias=False), f32, t(5, 2, 3), torch.zeros(1, 2, 4, dtype=torch.int64)),
         ("empty_sequence", m, f32, t(0, 2, 3), None),
         ("empty_sequence_unbatched", m, f32, t(0, 3), None),
         ("empty_sequence_empty_batch", m, f32, t(0, 0, 3), None),
@@ -465,6 +467,8 @@ def generate_errors(fs):
         ("dtype_float64_hx", c, f32, t(2, 3), t(2, 4, dtype=f64)),
         ("dtype_float32_input", c, f64, t(2, 3), t(2, 4, dtype=f64)),
         ("dtype_int64_input", c, f32, torch.zeros(2, 3, dtype=torch.int64), None),
+        ("dtype_float64_input_nobias", dict(c, bias=False), f32, t(2, 3, dtype=f64), None),
+        ("dtype_float32_hx_nobias", dict(c, bias=False), f64, t(2, 3, dtype=f64), t(2, 4)),
         ("negative_hidden", dict(input_size=3, hidden_size=-1), f32, None, None),
         ("negative_input", dict(input_size=-2, hidden_size=4), f32, None, None),
     ]

@@ -13,12 +13,14 @@ public struct CaseResult: Hashable, Sendable, Codable {
     public var maxRelativeDifference: Double?
     /// One report per failed check; empty when the case passed.
     public var failures: [String]
+    /// The error injected into our output for this run (``FixtureRunner/Options/injectedError``).
+    var injectedError: Double?
 
     /// Whether every check of the case passed.
     public var passed: Bool { failures.isEmpty }
 
     private enum CodingKeys: String, CodingKey {
-        case name, summary, maxAbsoluteDifference, maxRelativeDifference, failures, passed
+        case name, summary, maxAbsoluteDifference, maxRelativeDifference, failures, passed, injectedError
     }
 
     /// Decodes a result written by ``encode(to:)``.
@@ -29,6 +31,7 @@ public struct CaseResult: Hashable, Sendable, Codable {
         maxAbsoluteDifference = try container.decodeIfPresent(Double.self, forKey: .maxAbsoluteDifference)
         maxRelativeDifference = try container.decodeIfPresent(Double.self, forKey: .maxRelativeDifference)
         failures = try container.decode([String].self, forKey: .failures)
+        injectedError = try container.decodeIfPresent(Double.self, forKey: .injectedError)
     }
 
     /// Encodes the result with its `passed` verdict, for readers of the JSON report.
@@ -40,6 +43,7 @@ public struct CaseResult: Hashable, Sendable, Codable {
         try container.encodeIfPresent(maxRelativeDifference, forKey: .maxRelativeDifference)
         try container.encode(failures, forKey: .failures)
         try container.encode(passed, forKey: .passed)
+        try container.encodeIfPresent(injectedError, forKey: .injectedError)
     }
 
     /// Creates a result.
@@ -69,10 +73,22 @@ public struct CaseResult: Hashable, Sendable, Codable {
 /// mode) and compares `output` and `h_n` with assert_close's rules, or checks that the same exception
 /// with the same message is thrown.
 public enum FixtureRunner {
+    /// How a run is done.
+    public struct Options: Hashable, Sendable {
+        /// A testing aid that proves the harness can fail: when set, this amount is added to the first
+        /// element of our `output` before it is compared, so every case with an output must fail.
+        public var injectedError: Double?
+
+        /// Creates options; by default nothing is injected.
+        public init(injectedError: Double? = nil) {
+            self.injectedError = injectedError
+        }
+    }
+
     /// Reads and runs the fixture at `url`; a file that cannot be read is a failed case.
-    public static func run(contentsOf url: URL) -> CaseResult {
+    public static func run(contentsOf url: URL, options: Options = Options()) -> CaseResult {
         do {
-            return run(try Fixture(contentsOf: url))
+            return run(try Fixture(contentsOf: url), options: options)
         } catch {
             return CaseResult(
                 name: url.deletingPathExtension().lastPathComponent, summary: "unreadable fixture",
@@ -81,10 +97,10 @@ public enum FixtureRunner {
     }
 
     /// Runs one fixture.
-    public static func run(_ fixture: Fixture) -> CaseResult {
+    public static func run(_ fixture: Fixture, options: Options = Options()) -> CaseResult {
         switch fixture.dtype {
-        case .float32: run(fixture, as: Float.self)
-        case .float64: run(fixture, as: Double.self)
+        case .float32: run(fixture, as: Float.self, options: options)
+        case .float64: run(fixture, as: Double.self, options: options)
         default:
             CaseResult(
                 name: fixture.name, summary: fixture.summary,
@@ -92,8 +108,9 @@ public enum FixtureRunner {
         }
     }
 
-    private static func run<Scalar: RecurrentScalar>(_ fixture: Fixture, as _: Scalar.Type) -> CaseResult {
+    private static func run<Scalar: RecurrentScalar>(_ fixture: Fixture, as _: Scalar.Type, options: Options) -> CaseResult {
         var result = CaseResult(name: fixture.name, summary: fixture.summary)
+        result.injectedError = options.injectedError
         var warnings: [TorchWarning] = []
         var thrown: TorchError?
         do {
@@ -192,8 +209,30 @@ public enum FixtureRunner {
             result.failures.append("the fixture has no '\(key)' to compare with")
             return
         }
+        var actual = actual
+        if let epsilon = result.injectedError, ["output", "output.data"].contains(key) {
+            actual = actual.adding(epsilon, toElementAt: 0)
+        }
         // Integer results (batch sizes, indices, lengths) must be exact.
         let tolerance = expected.dtype.isFloatingPoint ? fixture.tolerance : .exact
         result.record(Closeness.compare(actual, expected, tolerance: tolerance, equalNaN: fixture.equalNaN), for: key)
+    }
+}
+
+extension AnyTensor {
+    /// The tensor with `amount` added to the element at row-major `offset` (unchanged when it has no
+    /// such element or is not floating-point).
+    func adding(_ amount: Double, toElementAt offset: Int) -> AnyTensor {
+        func add<Scalar: RecurrentScalar>(_ tensor: Tensor<Scalar>) -> Tensor<Scalar> {
+            guard offset < tensor.count else { return tensor }
+            var scalars = tensor.scalars
+            scalars[offset] += Scalar(amount)
+            return (try? Tensor(shape: tensor.shape, scalars: scalars)) ?? tensor
+        }
+        switch self {
+        case .float32(let tensor): return .float32(add(tensor))
+        case .float64(let tensor): return .float64(add(tensor))
+        case .raw: return self
+        }
     }
 }

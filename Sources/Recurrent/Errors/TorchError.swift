@@ -40,4 +40,12 @@ public struct TorchError: Error, Hashable, Sendable, CustomStringConvertible {
 extension TorchError {
     static func valueError(_ message: String) -> TorchError { TorchError(.valueError, message) }
     static func runtimeError(_ message: String) -> TorchError { TorchError(.runtimeError, message) }
+
+    /// The error of the first matrix product whose operand's dtype is not the weights': with a bias
+    /// the product is `at::addmm`, without one `at::mm`, and the two word it differently.
+    static func matmulDTypeMismatch(_ dtype: DType, weights: DType, bias: Bool) -> TorchError {
+        bias
+            ? .runtimeError("mat1 and mat2 must have the same dtype, but got \(dtype.scalarTypeName) and \(weights.scalarTypeName)")
+            : .runtimeError("expected m1 and m2 to have the same dtype, but got: \(dtype.cppTypeName) != \(weights.cppTypeName)")
+    }
 }

@@ -115,8 +115,7 @@ extension RNN {
         }
         guard steps > 0 else { throw .runtimeError("Expected sequence length to be larger than 0 in RNN") }
         if let h0DType, h0DType != Scalar.dtype {
-            throw .runtimeError(
-                "mat1 and mat2 must have the same dtype, but got \(h0DType.scalarTypeName) and \(Scalar.dtype.scalarTypeName)")
+            throw .matmulDTypeMismatch(h0DType, weights: Scalar.dtype, bias: bias)
         }
         return Layout(steps: steps, batch: batch, isBatched: isBatched)
     }

@@ -112,8 +112,7 @@ public struct RNNCell<Scalar: RecurrentScalar>: RecurrentModule, Hashable, Custo
             }
         }
         for dtype in [inputDType, hxDType ?? inputDType] where dtype != Scalar.dtype {
-            throw .runtimeError(
-                "mat1 and mat2 must have the same dtype, but got \(dtype.scalarTypeName) and \(Scalar.dtype.scalarTypeName)")
+            throw .matmulDTypeMismatch(dtype, weights: Scalar.dtype, bias: bias)
         }
         return input[0]
     }

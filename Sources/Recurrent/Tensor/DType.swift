@@ -41,4 +41,21 @@ public enum DType: String, Hashable, Sendable, CaseIterable, Codable {
         case .bool: "Bool"
         }
     }
+
+    /// The C++ type name `at::mm` prints for the dtype (`expected m1 and m2 to have the same dtype,
+    /// but got: double != float`).
+    var cppTypeName: String {
+        switch self {
+        case .float16: "c10::Half"
+        case .bfloat16: "c10::BFloat16"
+        case .float32: "float"
+        case .float64: "double"
+        case .int8: "signed char"
+        case .int16: "short int"
+        case .int32: "int"
+        case .int64: "long int"
+        case .uint8: "unsigned char"
+        case .bool: "bool"
+        }
+    }
 }

@@ -1,0 +1,106 @@
+import Foundation
+import PythonBridge
+import RecurrentConformance
+import RecurrentFormats
+
+/// The randomized live comparison against the PyTorch of an embedded Python: `conform --live`.
+///
+/// Each case is drawn from `(seed, index)` alone by the fixture generator's `live_case`, running in
+/// the embedded interpreter: torch builds the module with its own initialisation, draws the inputs,
+/// runs them (or records the exception it raises) and hands the case over in the fixture format, which
+/// ``FixtureRunner`` then runs against this package. So a case found live is a fixture already:
+/// ``Case/fixture`` is the file to keep.
+///
+/// ```swift
+/// let live = try LiveComparison(environment: .default)
+/// let outcome = live.run(LiveComparison.CaseID(seed: 3, index: 0))
+/// print(outcome.result.passed)
+/// ```
+public final class LiveComparison: Sendable {
+    /// Which case to draw.
+    public struct CaseID: Hashable, Sendable {
+        /// The run's seed.
+        public var seed: Int
+        /// The case's position in the run.
+        public var index: Int
+        /// `float32`, `float64` or `all`.
+        public var dtype: String
+        /// Whether to draw only cases with an output (no invalid calls), as error injection needs.
+        public var numericOnly: Bool
+
+        /// Identifies a case.
+        public init(seed: Int, index: Int, dtype: String = "all", numericOnly: Bool = false) {
+            self.seed = seed
+            self.index = index
+            self.dtype = dtype
+            self.numericOnly = numericOnly
+        }
+    }
+
+    /// One drawn and compared case.
+    public struct Case: Sendable {
+        /// The comparison's result.
+        public var result: CaseResult
+        /// The case in the fixture format (a safetensors file), when torch produced it.
+        public var fixture: [UInt8]?
+    }
+
+    /// The embedded interpreter.
+    public let python: Python
+    private let generator: PythonObject
+
+    /// Starts the embedded Python with torch from `environment` and loads the fixture generator from
+    /// `toolsDirectory` (by default the package's own `tools/`).
+    ///
+    /// - Throws: ``PythonError`` when torch is missing or the generator cannot be imported.
+    public init(environment: PythonEnvironment = .default, toolsDirectory: URL = LiveComparison.packageTools) throws(PythonError) {
+        python = try Python.start(environment: environment)
+        try python.run(
+            """
+            import sys, torch
+            if \(pythonString(toolsDirectory.path)) not in sys.path:
+                sys.path.insert(0, \(pythonString(toolsDirectory.path)))
+            torch.set_num_threads(1)
+            """)
+        generator = try python.importModule("generate_fixtures")
+    }
+
+    /// The package's `tools/` directory.
+    public static var packageTools: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("tools")
+    }
+
+    /// Draws case `id` in torch and runs it here; a case torch could not produce is a failed case that
+    /// carries the Python error.
+    public func run(_ id: CaseID, options: FixtureRunner.Options = .init()) -> Case {
+        let drawn: (name: String, bytes: [UInt8])
+        do {
+            drawn = try python.withGIL { () throws(PythonError) -> (String, [UInt8]) in
+                let pair = try generator.attribute("live_case").call(
+                    PythonObject(id.seed), PythonObject(id.index), PythonObject(id.dtype),
+                    PythonObject(id.numericOnly ? 1 : 0))
+                return (try pair.item(0).string(), try pair.item(1).bytes())
+            }
+        } catch {
+            return Case(
+                result: CaseResult(
+                    name: "live_s\(id.seed)_\(String(format: "%05d", id.index))", summary: "torch could not draw the case",
+                    failures: ["\(error)"]),
+                fixture: nil)
+        }
+        do {
+            let fixture = try Fixture(name: drawn.name, file: try Safetensors.read(Data(drawn.bytes)))
+            return Case(result: FixtureRunner.run(fixture, options: options), fixture: drawn.bytes)
+        } catch {
+            return Case(
+                result: CaseResult(name: drawn.name, summary: "unreadable case", failures: ["\(error)"]),
+                fixture: drawn.bytes)
+        }
+    }
+}
+
+/// A Python string literal of `text`.
+private func pythonString(_ text: String) -> String {
+    "'" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'") + "'"
+}

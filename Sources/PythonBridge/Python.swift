@@ -42,7 +42,8 @@ public final class Python: @unchecked Sendable {
             .torchUnavailable(
                 .init(
                     interpreter: "CPython \(interpreter.split(separator: "\n").joined(separator: " ")) (libpython\(shortVersion), embedded)",
-                    environment: environment.path, searchedPaths: sitePackages.isEmpty ? [environment.path] : sitePackages,
+                    environment: environment.path,
+                    searchedPaths: environment.candidateSitePackages(pythonVersion: shortVersion).map { "\($0)/torch" },
                     installCommand: environment.installCommand, reason: reason))
         }
         guard sitePackages.contains(where: { fileManager.fileExists(atPath: "\($0)/torch/__init__.py") }) else {

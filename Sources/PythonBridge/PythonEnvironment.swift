@@ -28,15 +28,20 @@ public struct PythonEnvironment: Hashable, Sendable {
     /// The `site-packages` directories of the environment for the embedded interpreter's version
     /// (`lib/python3.11/site-packages` of a venv), or the directory itself when it is one.
     public func sitePackages(pythonVersion: String) -> [String] {
-        let fileManager = FileManager.default
+        candidateSitePackages(pythonVersion: pythonVersion).filter { candidate in
+            var isDirectory: ObjCBool = false
+            return FileManager.default.fileExists(atPath: candidate, isDirectory: &isDirectory) && isDirectory.boolValue
+        }
+    }
+
+    /// Every place a `site-packages` directory of this environment is looked for, in order.
+    public func candidateSitePackages(pythonVersion: String) -> [String] {
         var candidates = [
             "\(path)/lib/python\(pythonVersion)/site-packages",
             "\(path)/lib64/python\(pythonVersion)/site-packages",
         ]
         if (path as NSString).lastPathComponent.hasSuffix("-packages") { candidates.insert(path, at: 0) }
-        return candidates.filter { var isDirectory: ObjCBool = false
-            return fileManager.fileExists(atPath: $0, isDirectory: &isDirectory) && isDirectory.boolValue
-        }
+        return candidates
     }
 
     /// The command that installs torch into this environment.

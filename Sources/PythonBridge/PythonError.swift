@@ -14,7 +14,7 @@ public enum PythonError: Error, Hashable, Sendable, CustomStringConvertible {
         public var interpreter: String
         /// The environment that was asked for.
         public var environment: String
-        /// The directories searched for the `torch` package.
+        /// Where the `torch` package was looked for.
         public var searchedPaths: [String]
         /// The one command that installs torch there.
         public var installCommand: String
@@ -32,7 +32,7 @@ public enum PythonError: Error, Hashable, Sendable, CustomStringConvertible {
             torch cannot be imported: \(info.reason)
               embedded interpreter: \(info.interpreter)
               environment: \(info.environment)
-              searched: \(info.searchedPaths.isEmpty ? "(no site-packages directory found)" : info.searchedPaths.joined(separator: ", "))
+              searched: \(info.searchedPaths.joined(separator: ", "))
               install it with: \(info.installCommand)
             """
         case .conversion(let message):

@@ -48,6 +48,9 @@ public final class LiveComparison: Sendable {
     /// The embedded interpreter.
     public let python: Python
     private let generator: PythonObject
+    /// Drawing a case seeds torch's global generator, which every thread shares, and torch lets go of
+    /// the GIL inside its operations: draws must not overlap.
+    private static let drawing = NSLock()
 
     /// Starts the embedded Python with torch from `environment` and loads the fixture generator from
     /// `toolsDirectory` (by default the package's own `tools/`).
@@ -75,6 +78,8 @@ public final class LiveComparison: Sendable {
     /// carries the Python error.
     public func run(_ id: CaseID, options: FixtureRunner.Options = .init()) -> Case {
         let drawn: (name: String, bytes: [UInt8])
+        Self.drawing.lock()
+        defer { Self.drawing.unlock() }
         do {
             drawn = try python.withGIL { () throws(PythonError) -> (String, [UInt8]) in
                 let pair = try generator.attribute("live_case").call(

@@ -39,6 +39,7 @@ let package = Package(
             name: "conform",
             dependencies: [
                 "RecurrentConformance",
+                "RecurrentFormats",
                 "RecurrentLive",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

@@ -1,0 +1,46 @@
+extension RNN {
+    /// Builds an RNN from a state dict, as a checkpoint holds it: the sizes, the number of layers, the
+    /// bias and the direction are read from the parameters' names and shapes; the two things shapes
+    /// cannot say, the nonlinearity and `batch_first`, are the caller's.
+    ///
+    /// ```swift
+    /// let checkpoint = try TorchCheckpoint.read(contentsOf: url)
+    /// let rnn = try RNN<Float>(stateDict: checkpoint["model"]!.stateDict!, prefix: "encoder.rnn.")
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - stateDict: The tensors, with PyTorch's names after `prefix`.
+    ///   - prefix: The RNN's key prefix inside a bigger model (`encoder.rnn.`).
+    ///   - nonlinearity: The activation the model was trained with.
+    ///   - batchFirst: Whether inputs are `(N, L, ·)`.
+    ///   - convertingDType: Whether tensors of another dtype (a float64 checkpoint in a Float model)
+    ///     may be converted; without it such a state dict is refused.
+    /// - Throws: `TorchError` when there are no RNN parameters under `prefix`, when the dtype differs
+    ///   and converting was not asked for, and with `load_state_dict`'s messages for missing,
+    ///   unexpected or misshapen parameters.
+    public init(
+        stateDict: StateDict, prefix: String = "", nonlinearity: Nonlinearity = .tanh, batchFirst: Bool = false,
+        convertingDType: Bool = false
+    ) throws(TorchError) {
+        let scoped = stateDict.scoped(to: prefix)
+        guard let first = scoped["weight_ih_l0"], first.rank == 2 else {
+            let found = stateDict.keys.prefix(5).map { "\"\($0)\"" }.joined(separator: ", ")
+            throw TorchError(
+                .keyError,
+                "no RNN parameters under the prefix '\(prefix)': \"\(prefix)weight_ih_l0\" is missing or not 2-D "
+                    + "(the state dict starts with \(found.isEmpty ? "nothing" : found))")
+        }
+        if first.dtype != Scalar.dtype && !convertingDType {
+            throw .valueError(
+                "the state dict holds \(first.dtype.torchName) tensors but the model computes in \(Scalar.dtype.torchName); "
+                    + "build the model in \(first.dtype.rawValue), or ask for the conversion (convertingDType: true)")
+        }
+        var numLayers = 1
+        while scoped["weight_ih_l\(numLayers)"] != nil { numLayers += 1 }
+        try self.init(
+            inputSize: first.shape[1], hiddenSize: first.shape[0], numLayers: numLayers, nonlinearity: nonlinearity,
+            bias: scoped["bias_ih_l0"] != nil, batchFirst: batchFirst,
+            bidirectional: scoped["weight_ih_l0_reverse"] != nil, seed: 0)
+        try loadStateDict(stateDict, strict: true, prefix: prefix)
+    }
+}

@@ -1,0 +1,184 @@
+import Foundation
+import Recurrent
+
+/// NumPy's `.npy` and `.npz` files, read and written, so that arrays move between Python and Swift
+/// without a custom format.
+///
+/// `.npy` versions 1 to 3 are read, in C or Fortran order, little-endian, for the dtypes ``DType``
+/// names (`<f4`, `<f8`, `<i8`, `|b1`, ...). An `.npz` is a ZIP archive of `.npy` files, as
+/// `numpy.savez` writes it; `numpy.savez_compressed` archives are refused with a clear error.
+///
+/// ```swift
+/// let x = try NumPyArray.read(contentsOf: URL(fileURLWithPath: "x.npy"))   // AnyTensor
+/// try NumPyArray.write(output, to: URL(fileURLWithPath: "out.npy"))
+/// ```
+public enum NumPyArray {
+    private static let magic: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]
+
+    /// Reads a `.npy` file.
+    public static func read(contentsOf url: URL) throws -> AnyTensor {
+        try read(Data(contentsOf: url), context: url.lastPathComponent)
+    }
+
+    /// Parses `.npy` bytes.
+    ///
+    /// - Throws: ``FormatError`` for bytes that are not a `.npy` array this reader understands.
+    public static func read(_ data: Data, context: String = "npy") throws(FormatError) -> AnyTensor {
+        var reader = ByteReader(data, context: context)
+        guard try reader.bytes(6).elementsEqual(magic) else { throw FormatError("\(context): not a .npy file (bad magic)") }
+        let major = try reader.byte()
+        _ = try reader.byte()
+        let headerLength: Int
+        switch major {
+        case 1: headerLength = try reader.count(2)
+        case 2, 3: headerLength = try reader.count(4)
+        default: throw FormatError("\(context): .npy version \(major) is not supported")
+        }
+        let header = String(decoding: try reader.bytes(headerLength), as: UTF8.self)
+        guard let descr = field("descr", in: header), let fortran = field("fortran_order", in: header),
+            let shapeText = field("shape", in: header)
+        else { throw FormatError("\(context): malformed .npy header \(header)") }
+        let descrValue = descr.trimmingCharacters(in: CharacterSet(charactersIn: "'\""))
+        guard let dtype = DType(numpyDescr: descrValue) else {
+            throw FormatError("\(context): dtype \(descrValue) is not supported (little-endian float, int, uint8 and bool are)")
+        }
+        var shape: [Int] = []
+        for part in shapeText.trimmingCharacters(in: CharacterSet(charactersIn: "()")).split(separator: ",") {
+            let text = part.trimmingCharacters(in: .whitespaces)
+            guard !text.isEmpty else { continue }
+            guard let value = Int(text), value >= 0 else { throw FormatError("\(context): bad shape \(shapeText)") }
+            shape.append(value)
+        }
+        var count = 1
+        for size in shape {
+            let (product, overflow) = count.multipliedReportingOverflow(by: size)
+            guard !overflow else { throw FormatError("\(context): impossibly large shape \(shape)") }
+            count = product
+        }
+        let (byteCount, overflow) = count.multipliedReportingOverflow(by: dtype.byteCount)
+        guard !overflow, byteCount == reader.remaining else {
+            throw FormatError("\(context): shape \(shape) of \(descrValue) needs \(count) elements, but \(reader.remaining) bytes follow")
+        }
+        let bytes = [UInt8](try reader.bytes(byteCount))
+        let isFortran = fortran.hasPrefix("True")
+        do {
+            // Fortran order is C order of the reversed shape, transposed back.
+            let tensor = try AnyTensor(dtype: dtype, shape: isFortran ? shape.reversed() : shape, littleEndianBytes: bytes)
+            return isFortran ? tensor.reversingDimensions() : tensor
+        } catch {
+            throw FormatError("\(context): \(error)")
+        }
+    }
+
+    /// The value of `key` in a header such as `{'descr': '<f4', 'fortran_order': False, 'shape': (3,), }`.
+    private static func field(_ key: String, in header: String) -> String? {
+        guard let keyRange = header.range(of: "'\(key)'") ?? header.range(of: "\"\(key)\"") else { return nil }
+        var rest = header[keyRange.upperBound...].drop { $0 == ":" || $0 == " " }
+        if rest.first == "(" {
+            guard let close = rest.firstIndex(of: ")") else { return nil }
+            return String(rest[...close])
+        }
+        rest = rest.prefix { $0 != "," && $0 != "}" }
+        return rest.trimmingCharacters(in: .whitespaces)
+    }
+
+    /// The `.npy` bytes of a tensor (version 1, C order, little-endian).
+    public static func encode(_ tensor: AnyTensor) -> Data {
+        let shape = tensor.shape.count == 1 ? "(\(tensor.shape[0]),)" : "(" + tensor.shape.map(String.init).joined(separator: ", ") + ")"
+        var header = "{'descr': '\(tensor.dtype.numpyDescr)', 'fortran_order': False, 'shape': \(shape), }"
+        let unpadded = 10 + header.utf8.count + 1
+        header += String(repeating: " ", count: (64 - unpadded % 64) % 64) + "\n"
+        var data = Data(magic + [1, 0])
+        data.appendLittleEndian(UInt16(header.utf8.count))
+        data.append(contentsOf: Array(header.utf8))
+        data.append(contentsOf: tensor.littleEndianBytes)
+        return data
+    }
+
+    /// Writes a tensor as a `.npy` file.
+    public static func write(_ tensor: AnyTensor, to url: URL) throws {
+        try encode(tensor).write(to: url, options: .atomic)
+    }
+
+    /// Reads the arrays of an `.npz` archive, in the archive's order, named without `.npy`.
+    public static func readArchive(contentsOf url: URL) throws -> StateDict {
+        try readArchive(Data(contentsOf: url), context: url.lastPathComponent)
+    }
+
+    /// Parses `.npz` bytes.
+    public static func readArchive(_ data: Data, context: String = "npz") throws(FormatError) -> StateDict {
+        let archive = try ZipArchive(data, context: context)
+        var arrays = StateDict()
+        for entry in archive.entries {
+            guard entry.method == 0 else {
+                throw FormatError("\(context): '\(entry.name)' is compressed (numpy.savez_compressed); save with numpy.savez")
+            }
+            let name = entry.name.hasSuffix(".npy") ? String(entry.name.dropLast(4)) : entry.name
+            arrays[name] = try read(try archive.contents(of: entry, context: context), context: "\(context) \(entry.name)")
+        }
+        return arrays
+    }
+
+    /// Writes arrays as an `.npz` archive, as `numpy.savez(path, **arrays)` does.
+    public static func writeArchive(_ arrays: StateDict, to url: URL) throws {
+        var archive = ZipWriter(alignment: 1)
+        for (name, tensor) in arrays { archive.add(name + ".npy", encode(tensor)) }
+        try archive.finished().write(to: url, options: .atomic)
+    }
+}
+
+extension DType {
+    /// The dtype of a NumPy type string such as `<f4` (little-endian or byte-order free only).
+    init?(numpyDescr descr: String) {
+        guard let dtype = DType.allCases.first(where: { $0.numpyDescr == descr }) else { return nil }
+        self = dtype
+    }
+
+    /// NumPy's type string for the dtype; bfloat16, which NumPy lacks, is written as raw `<u2`.
+    var numpyDescr: String {
+        switch self {
+        case .float16: "<f2"
+        case .bfloat16: "<u2"
+        case .float32: "<f4"
+        case .float64: "<f8"
+        case .int8: "|i1"
+        case .int16: "<i2"
+        case .int32: "<i4"
+        case .int64: "<i8"
+        case .uint8: "|u1"
+        case .bool: "|b1"
+        }
+    }
+}
+
+extension AnyTensor {
+    /// The tensor with its dimensions in reverse order (a full transpose).
+    func reversingDimensions() -> AnyTensor {
+        let shape = self.shape
+        guard shape.count > 1 else { return self }
+        let reversedShape = Array(shape.reversed())
+        let count = shape.reduce(1, *)
+        // Element i of the result, at index (a, b, ...) of reversedShape, is element (..., b, a) here.
+        var order: [Int] = []
+        order.reserveCapacity(count)
+        var index = [Int](repeating: 0, count: shape.count)
+        for _ in 0..<count {
+            var offset = 0
+            for d in shape.indices { offset = offset * shape[d] + index[shape.count - 1 - d] }
+            order.append(offset)
+            var d = shape.count - 1
+            while d >= 0 {
+                index[d] += 1
+                if index[d] < reversedShape[d] { break }
+                index[d] = 0
+                d -= 1
+            }
+        }
+        let width = dtype.byteCount
+        let bytes = littleEndianBytes
+        var result: [UInt8] = []
+        result.reserveCapacity(bytes.count)
+        for offset in order { result.append(contentsOf: bytes[(offset * width)..<((offset + 1) * width)]) }
+        return (try? AnyTensor(dtype: dtype, shape: reversedShape, littleEndianBytes: result)) ?? self
+    }
+}

@@ -1,0 +1,181 @@
+import Foundation
+
+/// The stored (uncompressed) entries of a ZIP archive, as `torch.save` and `numpy.savez` write them,
+/// read with every header checked against the file.
+///
+/// ZIP64 records are understood; compressed entries are named in a clear error, since neither
+/// `torch.save` nor `numpy.savez` compresses.
+struct ZipArchive {
+    struct Entry {
+        var name: String
+        var range: Range<Int>
+        var method: UInt16
+    }
+
+    let data: Data
+    /// The entries in the central directory's order.
+    let entries: [Entry]
+
+    /// Whether `data` starts like a ZIP archive (a local file header).
+    static func looksLikeZip(_ data: Data) -> Bool {
+        data.prefix(4).elementsEqual([0x50, 0x4B, 0x03, 0x04])
+    }
+
+    init(_ data: Data, context: String) throws(FormatError) {
+        self.data = data
+        let reader = ByteReader(data, context: context)
+        // The end-of-central-directory record: 22 bytes plus a comment of at most 65535.
+        guard data.count >= 22 else { throw FormatError("\(context): too short for a ZIP archive") }
+        var end = -1
+        var offset = data.count - 22
+        while offset >= max(0, data.count - 22 - 65_535) {
+            if try reader.unsigned(4, at: offset) == 0x0605_4B50 {
+                end = offset
+                break
+            }
+            offset -= 1
+        }
+        guard end >= 0 else { throw FormatError("\(context): not a ZIP archive (no end of central directory)") }
+        var entryCount = Int(try reader.unsigned(2, at: end + 10))
+        var directorySize = Int(try reader.unsigned(4, at: end + 12))
+        var directoryOffset = Int(try reader.unsigned(4, at: end + 16))
+        // ZIP64: a locator just before the record points at the ZIP64 end record.
+        if end >= 20, try reader.unsigned(4, at: end - 20) == 0x0706_4B50 {
+            var locator = ByteReader(data, context: context, position: end - 12)
+            let record = try locator.count(8)
+            var zip64 = ByteReader(data, context: context, position: record)
+            guard try zip64.unsigned(4) == 0x0606_4B50 else { throw FormatError("\(context): damaged ZIP64 end record") }
+            zip64.position = record + 32
+            entryCount = try zip64.count(8)
+            directorySize = try zip64.count(8)
+            directoryOffset = try zip64.count(8)
+        }
+        _ = try reader.range(directoryOffset, directorySize)
+        var directory = ByteReader(data, context: context, position: directoryOffset)
+        var entries: [Entry] = []
+        for _ in 0..<min(entryCount, data.count / 46) {
+            guard try directory.unsigned(4) == 0x0201_4B50 else {
+                throw FormatError("\(context): damaged central directory entry \(entries.count)")
+            }
+            directory.position += 6
+            let method = UInt16(try directory.unsigned(2))
+            directory.position += 8
+            var compressedSize = Int(try directory.unsigned(4))
+            var size = Int(try directory.unsigned(4))
+            let nameLength = Int(try directory.unsigned(2))
+            let extraLength = Int(try directory.unsigned(2))
+            let commentLength = Int(try directory.unsigned(2))
+            directory.position += 8
+            var localOffset = Int(try directory.unsigned(4))
+            let nameData = try directory.bytes(nameLength)
+            var extra = ByteReader(try directory.bytes(extraLength), context: context)
+            directory.position += commentLength
+            while extra.remaining >= 4 {
+                let id = try extra.unsigned(2)
+                let length = Int(try extra.unsigned(2))
+                var field = ByteReader(try extra.bytes(length), context: context)
+                guard id == 0x0001 else { continue }
+                if size == 0xFFFF_FFFF { size = try field.count(8) }
+                if compressedSize == 0xFFFF_FFFF { compressedSize = try field.count(8) }
+                if localOffset == 0xFFFF_FFFF { localOffset = try field.count(8) }
+            }
+            guard let name = String(data: nameData, encoding: .utf8) else {
+                throw FormatError("\(context): an entry name is not UTF-8")
+            }
+            var local = ByteReader(data, context: context, position: localOffset)
+            guard try local.unsigned(4) == 0x0403_4B50 else { throw FormatError("\(context): damaged local header of \(name)") }
+            local.position = localOffset + 26
+            let localName = Int(try local.unsigned(2))
+            let localExtra = Int(try local.unsigned(2))
+            let start = localOffset + 30 + localName + localExtra
+            entries.append(Entry(name: name, range: try reader.range(start, compressedSize), method: method))
+        }
+        guard entries.count == entryCount else {
+            throw FormatError("\(context): the archive claims \(entryCount) entries but has room for \(entries.count)")
+        }
+        self.entries = entries
+    }
+
+    /// The contents of the entry named `name`.
+    func contents(of name: String, context: String) throws(FormatError) -> Data {
+        guard let entry = entries.first(where: { $0.name == name }) else {
+            throw FormatError("\(context): the archive has no record '\(name)'")
+        }
+        return try contents(of: entry, context: context)
+    }
+
+    func contents(of entry: Entry, context: String) throws(FormatError) -> Data {
+        guard entry.method == 0 else {
+            throw FormatError("\(context): '\(entry.name)' is compressed (method \(entry.method)); only stored entries are read")
+        }
+        return data[entry.range]
+    }
+}
+
+/// Writes a ZIP archive of stored entries, each entry's data aligned as `torch.save` aligns it.
+struct ZipWriter {
+    private(set) var data = Data()
+    private var directory = Data()
+    private var count = 0
+    let alignment: Int
+
+    init(alignment: Int = 64) {
+        self.alignment = alignment
+    }
+
+    mutating func add(_ name: String, _ contents: Data) {
+        let nameBytes = Data(name.utf8)
+        let offset = data.count
+        // Pad the local header with an extra field so that the data starts aligned.
+        let headerEnd = offset + 30 + nameBytes.count + 4
+        let padding = (alignment - headerEnd % alignment) % alignment
+        let crc = CRC32.checksum(contents)
+        var local = Data()
+        local.appendLittleEndian(UInt32(0x0403_4B50), UInt16(20), UInt16(0x0800), UInt16(0), UInt16(0), UInt16(0))
+        local.appendLittleEndian(crc, UInt32(contents.count), UInt32(contents.count))
+        local.appendLittleEndian(UInt16(nameBytes.count), UInt16(4 + padding))
+        local.append(nameBytes)
+        local.appendLittleEndian(UInt16(0x4246), UInt16(padding))  // "FB", as torch.save pads
+        local.append(Data(count: padding))
+        data.append(local)
+        data.append(contents)
+
+        directory.appendLittleEndian(UInt32(0x0201_4B50), UInt16(20), UInt16(20), UInt16(0x0800), UInt16(0))
+        directory.appendLittleEndian(UInt16(0), UInt16(0), crc, UInt32(contents.count), UInt32(contents.count))
+        directory.appendLittleEndian(UInt16(nameBytes.count), UInt16(0), UInt16(0), UInt16(0), UInt16(0))
+        directory.appendLittleEndian(UInt32(0), UInt32(offset))
+        directory.append(nameBytes)
+        count += 1
+    }
+
+    /// The finished archive.
+    func finished() -> Data {
+        var result = data
+        let directoryOffset = result.count
+        result.append(directory)
+        result.appendLittleEndian(UInt32(0x0605_4B50), UInt16(0), UInt16(0), UInt16(count), UInt16(count))
+        result.appendLittleEndian(UInt32(directory.count), UInt32(directoryOffset), UInt16(0))
+        return result
+    }
+}
+
+/// The CRC-32 of ZIP archives (polynomial 0xEDB88320).
+enum CRC32 {
+    private static let table: [UInt32] = (0..<256).map { index in
+        var value = UInt32(index)
+        for _ in 0..<8 { value = value & 1 != 0 ? 0xEDB8_8320 ^ (value >> 1) : value >> 1 }
+        return value
+    }
+
+    static func checksum(_ data: Data) -> UInt32 {
+        var crc: UInt32 = 0xFFFF_FFFF
+        for byte in data { crc = table[Int((crc ^ UInt32(byte)) & 0xFF)] ^ (crc >> 8) }
+        return crc ^ 0xFFFF_FFFF
+    }
+}
+
+extension Data {
+    mutating func appendLittleEndian<each T: FixedWidthInteger>(_ values: repeat each T) {
+        repeat Swift.withUnsafeBytes(of: (each values).littleEndian) { append(contentsOf: $0) }
+    }
+}

@@ -786,6 +786,153 @@ def live_error_case(fs, name, rng, config, dtype, steps, batch):
         error_case(fs, name, nn.RNN, cfg, dtype=dtype, input=x, hidden=h, description="live")
 
 
+def stable_legacy_keys(path, element_size):
+    """The legacy format names storages by their memory addresses, so two runs write different bytes.
+    Renames each key to the rank of its first use, zero-padded to the key's own length (so that the
+    pickles keep their layout), and writes the key list and the storages in that order: the file is then
+    the same on every run, and torch.load reads it as before."""
+    import pickletools
+    with open(path, "rb") as f:
+        data = bytearray(f.read())
+    stops, position = [], 0
+    for _ in range(5):
+        for opcode, _, offset in pickletools.genops(bytes(data[position:])):
+            if opcode.name == "STOP":
+                stops.append(position + offset + 1)
+                position = stops[-1]
+                break
+    keys = pickle_list_of_strings(bytes(data[stops[3]:stops[4]]))
+    assert len({len(k) for k in keys}) <= 1, "storage keys of different lengths"
+    used = [arg for opcode, arg, _ in pickletools.genops(bytes(data[stops[2]:stops[3]]))
+            if opcode.name == "BINUNICODE" and arg in keys]
+    first_use = list(dict.fromkeys(used))
+    renamed = {key: str(first_use.index(key)).zfill(len(key)) for key in keys}
+    objects = bytearray(data[stops[2]:stops[3]])
+    for opcode, arg, offset in pickletools.genops(bytes(objects)):
+        if opcode.name == "BINUNICODE" and arg in renamed:
+            objects[offset + 5:offset + 5 + len(arg)] = renamed[arg].encode()
+    key_list = bytearray(data[stops[3]:stops[4]])
+    new_names = iter(sorted(renamed.values()))
+    for opcode, arg, offset in pickletools.genops(bytes(key_list)):
+        if opcode.name == "BINUNICODE":
+            key_list[offset + 5:offset + 5 + len(arg)] = next(new_names).encode()
+    blocks, position = {}, stops[4]
+    for key in keys:
+        count = struct.unpack("<q", bytes(data[position:position + 8]))[0]
+        end = position + 8 + count * element_size
+        blocks[renamed[key]] = bytes(data[position:end])
+        position = end
+    assert position == len(data)
+    body = b"".join(blocks[name] for name in sorted(blocks))
+    with open(path, "wb") as f:
+        f.write(bytes(data[:stops[2]]) + bytes(objects) + bytes(key_list) + body)
+
+
+def pickle_list_of_strings(data):
+    """A pickled list of str, read with pickletools (no objects are built)."""
+    import pickletools
+    return [arg for opcode, arg, _ in pickletools.genops(data) if opcode.name in ("BINUNICODE", "SHORT_BINUNICODE")]
+
+
+def generate_checkpoints(fs):
+    """Real torch.save files in fixtures/checkpoints/, each with the output torch computes for it:
+    NAME.pt (or .safetensors) beside NAME.expected.safetensors, whose metadata says how to load it."""
+    directory = os.path.join(fs.out, "checkpoints")
+    os.makedirs(directory, exist_ok=True)
+    for old in os.listdir(directory):
+        if old.endswith((".pt", ".safetensors")):
+            os.remove(os.path.join(directory, old))
+
+    class Model(nn.Module):
+        def __init__(self, rnn):
+            super().__init__()
+            dtype = rnn.weight_ih_l0.dtype
+            self.embedding = nn.Linear(2, 3, dtype=dtype)
+            self.encoder = nn.Module()
+            self.encoder.rnn = rnn
+            self.head = nn.Linear(rnn.hidden_size * (2 if rnn.bidirectional else 1), 2, dtype=dtype)
+
+    def case(name, config, dtype, *, wrap=None, key=None, prefix="", legacy=False, lengths=None, with_h0=False,
+             transform=None, as_safetensors=False):
+        torch.manual_seed(fs.case_seed())
+        rnn = nn.RNN(**config, dtype=dtype).eval()
+        gen = torch.Generator().manual_seed(fs.case_seed())
+        B, T = (len(lengths), max(lengths)) if lengths else (3, 5)
+        D, L, H = 2 if config.get("bidirectional") else 1, config.get("num_layers", 1), config["hidden_size"]
+        x = randn((B, T, config["input_size"]) if config.get("batch_first") else (T, B, config["input_size"]), dtype, gen)
+        h0 = randn((D * L, B, H), dtype, gen) if with_h0 else None
+        with torch.no_grad():
+            if lengths:
+                packed = rnn_utils.pack_padded_sequence(x, lengths, batch_first=config.get("batch_first", False),
+                                                        enforce_sorted=False)
+                out, hn = rnn(packed, h0)
+                out = rnn_utils.pad_packed_sequence(out, batch_first=config.get("batch_first", False))[0]
+            else:
+                out, hn = rnn(x, h0)
+        state = rnn.state_dict()
+        if wrap == "model":
+            model = Model(rnn)
+            state = model.state_dict()
+        if transform:
+            state = transform(state)
+        obj = state
+        if key == "model":
+            optimizer = torch.optim.Adam(rnn.parameters())
+            rnn(x)[0].sum().backward()
+            optimizer.step()
+            obj = {"epoch": 7, "model": state, "optimizer": optimizer.state_dict(), "loss": 0.25,
+                   "history": [1.0, 0.5], "note": "trained", "flags": (True, None)}
+        file = name + (".safetensors" if as_safetensors else ".pt")
+        if as_safetensors:
+            with open(os.path.join(directory, file), "wb") as f:
+                f.write(safetensors_bytes({k: v.contiguous() for k, v in obj.items()}, {}))
+        else:
+            torch.save(obj, os.path.join(directory, file), _use_new_zipfile_serialization=not legacy)
+            if legacy:
+                stable_legacy_keys(os.path.join(directory, file), torch.finfo(dtype).bits // 8)
+        tensors = {"input": x, "output": out, "h_n": hn}
+        if h0 is not None:
+            tensors["h0"] = h0
+        if lengths:
+            tensors["lengths"] = torch.tensor(lengths, dtype=torch.int64)
+        rtol, atol = TOLERANCES[dtype]
+        meta = dict(fs.common, name=name, checkpoint=file, prefix=prefix, nonlinearity=config.get("nonlinearity", "tanh"),
+                    batch_first=str(config.get("batch_first", False)).lower(), dtype=DTYPE_NAMES[dtype],
+                    rtol=repr(rtol), atol=repr(atol), format="recurrent-checkpoint/1")
+        if key:
+            meta["key"] = key
+        with open(os.path.join(directory, name + ".expected.safetensors"), "wb") as f:
+            f.write(safetensors_bytes(tensors, meta))
+
+    def non_contiguous(state):
+        state = dict(state)
+        state["weight_hh_l0"] = state["weight_hh_l0"].t().contiguous().t()
+        return state
+
+    def shared_storage(state):
+        names = list(state)
+        flat = torch.cat([state[n].reshape(-1) for n in names])
+        shared, offset = {}, 0
+        for n in names:
+            count = state[n].numel()
+            shared[n] = flat[offset:offset + count].view(state[n].shape)
+            offset += count
+        return shared
+
+    f32, f64 = torch.float32, torch.float64
+    case("zip_state_dict", base(num_layers=2), f32)
+    case("legacy_state_dict", base(num_layers=2, bidirectional=True), f32, legacy=True)
+    case("nested_prefix", base(bidirectional=True), f32, wrap="model", prefix="encoder.rnn.", with_h0=True)
+    case("training_checkpoint", base(num_layers=2), f32, wrap="model", key="model", prefix="encoder.rnn.")
+    case("non_contiguous", base(hidden_size=5), f32, transform=non_contiguous)
+    case("shared_storage", base(num_layers=2, bidirectional=True), f32, transform=shared_storage)
+    case("float64_relu_batch_first", base(nonlinearity="relu", batch_first=True, num_layers=2), f64, with_h0=True)
+    case("legacy_float64_nested", base(bidirectional=True, num_layers=2), f64, wrap="model", prefix="encoder.rnn.",
+         legacy=True)
+    case("packed_lengths", base(num_layers=2, bidirectional=True), f32, lengths=[5, 2, 4, 1], with_h0=True)
+    case("safetensors_state_dict", base(num_layers=2, bias=False), f32, as_safetensors=True)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seed", type=int, default=0, help="master seed of the case set (default 0)")
@@ -803,6 +950,7 @@ def main():
     generate_cells(fs)
     generate_errors(fs)
     generate_packed(fs)
+    generate_checkpoints(fs)
     total = sum(os.path.getsize(os.path.join(args.out, n + ".safetensors")) for n in fs.names)
     print(f"wrote {len(fs.names)} cases ({total / 1e6:.2f} MB) to {os.path.normpath(args.out)} "
           f"with torch {torch.__version__}, seed {args.seed}")

@@ -26,6 +26,25 @@ struct CellWeights<Scalar: RecurrentScalar>: Sendable, Hashable {
         biasHH = bias ? try uniform([hiddenSize]) : nil
     }
 
+    /// Weights with no elements yet, for a layer whose parameters are about to be loaded.
+    init(placeholderWithBias bias: Bool) {
+        let empty = Tensor<Scalar>(unchecked: [0], scalars: [])
+        weightIH = empty
+        weightHH = empty
+        biasIH = bias ? empty : nil
+        biasHH = bias ? empty : nil
+    }
+
+    /// The shapes PyTorch gives the parameters of a cell, by base name.
+    static func shape(of slot: String, inputSize: Int, hiddenSize: Int) -> [Int]? {
+        switch slot {
+        case "weight_ih": [hiddenSize, inputSize]
+        case "weight_hh": [hiddenSize, hiddenSize]
+        case "bias_ih", "bias_hh": [hiddenSize]
+        default: nil
+        }
+    }
+
     /// The parameters that exist (biases only when enabled), with their base names.
     var named: [(slot: String, tensor: Tensor<Scalar>)] {
         var result = [("weight_ih", weightIH), ("weight_hh", weightHH)]

@@ -37,10 +37,12 @@ extension RNN {
         }
         var numLayers = 1
         while scoped["weight_ih_l\(numLayers)"] != nil { numLayers += 1 }
+        // The weights start empty: a checkpoint's tensors become the parameters without a copy.
         try self.init(
             inputSize: first.shape[1], hiddenSize: first.shape[0], numLayers: numLayers, nonlinearity: nonlinearity,
-            bias: scoped["bias_ih_l0"] != nil, batchFirst: batchFirst,
-            bidirectional: scoped["weight_ih_l0_reverse"] != nil, seed: 0)
+            bias: scoped["bias_ih_l0"] != nil, batchFirst: batchFirst, dropout: 0,
+            bidirectional: scoped["weight_ih_l0_reverse"] != nil, onWarning: { _ in }
+        ) { (_: Int, bias: Bool) throws(TorchError) in CellWeights(placeholderWithBias: bias) }
         try loadStateDict(stateDict, strict: true, prefix: prefix)
     }
 }

@@ -57,6 +57,21 @@ public struct RNN<Scalar: RecurrentScalar>: RecurrentModule, Hashable, CustomStr
         generator: inout TorchGenerator,
         onWarning: TorchWarningHandler = TorchWarning.printToStandardError
     ) throws(TorchError) {
+        try self.init(
+            inputSize: inputSize, hiddenSize: hiddenSize, numLayers: numLayers, nonlinearity: nonlinearity, bias: bias,
+            batchFirst: batchFirst, dropout: dropout, bidirectional: bidirectional, onWarning: onWarning
+        ) { (inputSize: Int, bias: Bool) throws(TorchError) in
+            try CellWeights(inputSize: inputSize, hiddenSize: hiddenSize, bias: bias, generator: &generator)
+        }
+    }
+
+    /// Validates the arguments as `torch.nn.RNN` does, then makes each layer and direction's weights
+    /// with `makeCell(inputSize, bias)`.
+    init(
+        inputSize: Int, hiddenSize: Int, numLayers: Int, nonlinearity: Nonlinearity, bias: Bool, batchFirst: Bool,
+        dropout: Double, bidirectional: Bool, onWarning: TorchWarningHandler,
+        makeCell: (Int, Bool) throws(TorchError) -> CellWeights<Scalar>
+    ) throws(TorchError) {
         guard (0...1).contains(dropout) else {
             throw .valueError(
                 "dropout should be a number in range [0, 1] representing the probability of an element being zeroed")
@@ -83,10 +98,7 @@ public struct RNN<Scalar: RecurrentScalar>: RecurrentModule, Hashable, CustomStr
         var cells: [CellWeights<Scalar>] = []
         for layer in 0..<numLayers {
             for _ in 0..<directions {
-                cells.append(
-                    try CellWeights(
-                        inputSize: layer == 0 ? inputSize : directions * hiddenSize,
-                        hiddenSize: hiddenSize, bias: bias, generator: &generator))
+                cells.append(try makeCell(layer == 0 ? inputSize : directions * hiddenSize, bias))
             }
         }
         self.cells = cells
@@ -138,6 +150,15 @@ extension RNN {
         parameterSlots.map(\.name)
     }
 
+    /// The shape of the weight or bias with the given PyTorch name: `(H, input)` for `weight_ih_l0`,
+    /// `(H, D * H)` for the deeper `weight_ih_l{k}`, `(H, H)` for `weight_hh_l{k}`, `(H)` for biases.
+    public func parameterShape(named name: String) -> [Int]? {
+        guard let slot = parameterSlots.first(where: { $0.name == name }) else { return nil }
+        let layer = slot.cell / numDirections
+        return CellWeights<Scalar>.shape(
+            of: slot.slot, inputSize: layer == 0 ? inputSize : numDirections * hiddenSize, hiddenSize: hiddenSize)
+    }
+
     /// The weight or bias with the given PyTorch name, such as `weight_hh_l1_reverse`.
     public func parameter(named name: String) -> Tensor<Scalar>? {
         guard let slot = parameterSlots.first(where: { $0.name == name }) else { return nil }
@@ -148,15 +169,13 @@ extension RNN {
     ///
     /// - Throws: `TorchError` when there is no such parameter or its shape differs.
     public mutating func setParameter(named name: String, to value: Tensor<Scalar>) throws(TorchError) {
-        guard let slot = parameterSlots.first(where: { $0.name == name }),
-            let current = cells[slot.cell][slot: slot.slot]
-        else {
+        guard let slot = parameterSlots.first(where: { $0.name == name }), let shape = parameterShape(named: name) else {
             throw TorchError(.attributeError, "'RNN' object has no parameter '\(name)'")
         }
-        guard current.shape == value.shape else {
+        guard shape == value.shape else {
             throw .runtimeError(
                 "size mismatch for \(name): copying a param with shape \(torchSize(value.shape)), "
-                    + "the shape in current model is \(torchSize(current.shape)).")
+                    + "the shape in current model is \(torchSize(shape)).")
         }
         cells[slot.cell][slot: slot.slot] = value
     }

@@ -144,6 +144,11 @@ extension RNNCell {
     /// `weight_ih, weight_hh, bias_ih, bias_hh`, without the biases when ``bias`` is `false`.
     public var parameterNames: [String] { weights.named.map(\.slot) }
 
+    /// The shape of the weight or bias with the given PyTorch name.
+    public func parameterShape(named name: String) -> [Int]? {
+        parameterNames.contains(name) ? CellWeights<Scalar>.shape(of: name, inputSize: inputSize, hiddenSize: hiddenSize) : nil
+    }
+
     /// The weight or bias with the given PyTorch name.
     public func parameter(named name: String) -> Tensor<Scalar>? {
         parameterNames.contains(name) ? weights[slot: name] : nil

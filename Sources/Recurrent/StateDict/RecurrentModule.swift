@@ -15,6 +15,9 @@ public protocol RecurrentModule: Sendable {
     /// The parameter with the given PyTorch name, or `nil` when there is none.
     func parameter(named name: String) -> Tensor<Scalar>?
 
+    /// The shape the parameter with the given PyTorch name has, or `nil` when there is none.
+    func parameterShape(named name: String) -> [Int]?
+
     /// Replaces the parameter with the given name.
     ///
     /// - Throws: `TorchError` when there is no such parameter or the shape differs from the current one.
@@ -56,15 +59,15 @@ extension RecurrentModule {
         var missing: [String] = []
         var sizeMismatches: [String] = []
         for name in parameterNames {
-            guard let current = parameter(named: name) else { continue }
+            guard let shape = parameterShape(named: name) else { continue }
             guard let source = scoped[name] else {
                 missing.append(prefix + name)
                 continue
             }
-            guard source.shape == current.shape else {
+            guard source.shape == shape else {
                 sizeMismatches.append(
                     "size mismatch for \(prefix + name): copying a param with shape \(torchSize(source.shape)) "
-                        + "from checkpoint, the shape in current model is \(torchSize(current.shape)).")
+                        + "from checkpoint, the shape in current model is \(torchSize(shape)).")
                 continue
             }
             try updated.setParameter(named: name, to: source.converted(to: Scalar.self))

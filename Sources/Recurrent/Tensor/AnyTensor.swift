@@ -66,10 +66,12 @@ public enum AnyTensor: Sendable, Hashable {
     /// The elements converted to `Scalar`, as PyTorch's `Tensor.to(dtype)` converts them
     /// (integers and booleans become their value, half-precision values widen exactly).
     public func converted<Scalar: RecurrentScalar>(to _: Scalar.Type = Scalar.self) -> Tensor<Scalar> {
+        // Same dtype: share the elements (copy on write) instead of copying them.
+        if let same = Scalar.unwrap(self) { return same }
         switch self {
-        case .float32(let tensor): tensor.converted()
-        case .float64(let tensor): tensor.converted()
-        case .raw(let raw): Tensor(unchecked: raw.shape, scalars: raw.decodedScalars())
+        case .float32(let tensor): return tensor.converted()
+        case .float64(let tensor): return tensor.converted()
+        case .raw(let raw): return Tensor(unchecked: raw.shape, scalars: raw.decodedScalars())
         }
     }
 }

@@ -873,6 +873,8 @@ def generate_checkpoints(fs):
         if wrap == "model":
             model = Model(rnn)
             state = model.state_dict()
+        # Copies: the training step below must not change what is saved.
+        state = type(state)((k, v.clone()) for k, v in state.items())
         if transform:
             state = transform(state)
         obj = state

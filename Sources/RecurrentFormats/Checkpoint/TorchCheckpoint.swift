@@ -40,8 +40,11 @@ public enum TorchCheckpoint {
 
     private static func read(_ payload: Payload, context: String) throws(FormatError) -> CheckpointValue {
         let data = payload.data
-        let root: Unpickler.Object
+        var root = Unpickler.Object.none
         var storages: [String: Range<Int>] = [:]
+        // What the unpicklers built is taken apart at the end, after the values are made.
+        var built: [Unpickler.Object] = []
+        defer { Unpickler.dismantle(built + [root]) }
         if ZipArchive.looksLikeZip(data) {
             let archive = try ZipArchive(data, context: context)
             guard let pickle = archive.entries.first(where: { $0.name.hasSuffix("data.pkl") }) else {
@@ -53,13 +56,14 @@ public enum TorchCheckpoint {
                 guard text == "little" else { throw FormatError("\(context): byteorder '\(text)' is not supported; only little-endian files are read") }
             }
             var unpickler = Unpickler(try archive.contents(of: pickle, context: context), context: context + " data.pkl")
+            defer { built += unpickler.retained }
             root = try unpickler.load()
             for entry in archive.entries where entry.name.hasPrefix(prefix + "data/") {
                 guard entry.method == 0 else { throw FormatError("\(context): '\(entry.name)' is compressed") }
                 storages[String(entry.name.dropFirst(prefix.count + 5))] = entry.range
             }
         } else if data.count > 13, data.dropFirst(4).prefix(legacyMagic.count).elementsEqual(legacyMagic) {
-            (root, storages) = try readLegacy(data, context: context)
+            (root, storages) = try readLegacy(data, context: context, built: &built)
         } else {
             throw FormatError("\(context): not a torch.save file (neither a ZIP archive nor the legacy format)")
         }
@@ -69,10 +73,13 @@ public enum TorchCheckpoint {
 
     /// The legacy stream: magic number, protocol version, system info, the object, the storage keys,
     /// then each storage as an 8-byte element count and its bytes.
-    private static func readLegacy(_ data: Data, context: String) throws(FormatError) -> (Unpickler.Object, [String: Range<Int>]) {
+    private static func readLegacy(
+        _ data: Data, context: String, built: inout [Unpickler.Object]
+    ) throws(FormatError) -> (Unpickler.Object, [String: Range<Int>]) {
         var position = data.startIndex
         func next(legacy: Bool = false) throws(FormatError) -> Unpickler.Object {
             var unpickler = Unpickler(data, at: position - data.startIndex, context: context, legacy: legacy)
+            defer { built += unpickler.retained }
             let value = try unpickler.load()
             position = data.startIndex + unpickler.position
             return value
@@ -110,8 +117,7 @@ public enum TorchCheckpoint {
             switch object {
             case .tensor(let tensor) where tensor.storage.key == key: found = tensor.storage.dtype.byteCount
             case .storage(let storage) where storage.key == key: found = storage.dtype.byteCount
-            case .list(let box): box.items.forEach { visit($0, depth + 1) }
-            case .tuple(let items): items.forEach { visit($0, depth + 1) }
+            case .list(let box), .tuple(let box): box.items.forEach { visit($0, depth + 1) }
             case .dict(let box): box.entries.forEach { visit($0.value, depth + 1) }
             default: break
             }
@@ -191,9 +197,9 @@ private struct Materializer {
             var items: [CheckpointValue] = []
             for item in box.items { items.append(try value(item, depth: depth + 1)) }
             return .list(items)
-        case .tuple(let items):
+        case .tuple(let box):
             var values: [CheckpointValue] = []
-            for item in items { values.append(try value(item, depth: depth + 1)) }
+            for item in box.items { values.append(try value(item, depth: depth + 1)) }
             return .tuple(values)
         case .dict(let box):
             var entries: [CheckpointValue.Entry] = []

@@ -24,8 +24,14 @@ struct Unpickler {
         var strides: [Int]
     }
 
+    /// Lists, sets and tuples. Containers are objects so that memoised ones are shared, as in Python,
+    /// and so that ``dismantle(_:)`` can take a deep graph apart without recursion.
     final class ListBox {
-        var items: [Object] = []
+        var items: [Object]
+
+        init(_ items: [Object] = []) {
+            self.items = items
+        }
     }
 
     final class DictBox {
@@ -34,7 +40,7 @@ struct Unpickler {
 
     indirect enum Object {
         case none, bool(Bool), int(Int), bigInt([UInt8]), float(Double), string(String), bytes([UInt8])
-        case list(ListBox), tuple([Object]), dict(DictBox), global(module: String, name: String)
+        case list(ListBox), tuple(ListBox), dict(DictBox), global(module: String, name: String)
         case storage(StorageReference), tensor(TensorReference)
     }
 
@@ -52,7 +58,7 @@ struct Unpickler {
 
     /// How deep containers may nest, and how many values the result may hold.
     static let maximumDepth = 200
-    static let maximumValues = 50_000_000
+    static let maximumValues = 2_000_000
 
     private var reader: ByteReader
     private var stack: [Object] = []
@@ -109,16 +115,16 @@ struct Unpickler {
                 stack.append(.list(box))
             case 0x61: try append([try pop()])  // APPEND
             case 0x65: try append(try popMark())  // APPENDS
-            case 0x29: stack.append(.tuple([]))  // EMPTY_TUPLE
-            case 0x74: stack.append(.tuple(try popMark()))  // TUPLE
-            case 0x85: stack.append(.tuple([try pop()]))  // TUPLE1
+            case 0x29: stack.append(.tuple(ListBox()))  // EMPTY_TUPLE
+            case 0x74: stack.append(.tuple(ListBox(try popMark())))  // TUPLE
+            case 0x85: stack.append(.tuple(ListBox([try pop()])))  // TUPLE1
             case 0x86:  // TUPLE2
                 let b = try pop()
-                stack.append(.tuple([try pop(), b]))
+                stack.append(.tuple(ListBox([try pop(), b])))
             case 0x87:  // TUPLE3
                 let c = try pop()
                 let b = try pop()
-                stack.append(.tuple([try pop(), b, c]))
+                stack.append(.tuple(ListBox([try pop(), b, c])))
             case 0x7D: stack.append(.dict(DictBox()))  // EMPTY_DICT
             case 0x64:  // DICT
                 let box = DictBox()
@@ -151,12 +157,12 @@ struct Unpickler {
                 let arguments = try pop()
                 let callable = try pop()
                 guard case .tuple(let items) = arguments else { throw error("REDUCE arguments are not a tuple") }
-                stack.append(try call(callable, items))
+                stack.append(try call(callable, items.items))
             case 0x81:  // NEWOBJ
                 let arguments = try pop()
                 let callable = try pop()
                 guard case .tuple(let items) = arguments else { throw error("NEWOBJ arguments are not a tuple") }
-                stack.append(try call(callable, items))
+                stack.append(try call(callable, items.items))
             case 0x62:  // BUILD
                 let state = try pop()
                 try build(try top(), state)
@@ -173,6 +179,31 @@ struct Unpickler {
     }
 
     private func error(_ message: String) -> FormatError { FormatError("\(context): \(message)") }
+
+    /// Everything this unpickler still holds (its stack and memo), to be dismantled once no longer
+    /// needed.
+    var retained: [Object] { stack + Array(memo.values) }
+
+    /// Takes apart a graph of objects one container at a time: releasing a hostile, deeply nested
+    /// graph the ordinary way would recurse once per level and overflow the stack.
+    static func dismantle(_ roots: [Object]) {
+        var pending = roots
+        var seen = Set<ObjectIdentifier>()
+        while let object = pending.popLast() {
+            switch object {
+            case .list(let box), .tuple(let box):
+                guard seen.insert(ObjectIdentifier(box)).inserted else { continue }
+                pending += box.items
+                box.items = []
+            case .dict(let box):
+                guard seen.insert(ObjectIdentifier(box)).inserted else { continue }
+                for entry in box.entries { pending += [entry.key, entry.value] }
+                box.entries = []
+            default:
+                continue
+            }
+        }
+    }
 
     private mutating func pop() throws(FormatError) -> Object {
         guard let value = stack.popLast(), stack.count >= (marks.last ?? 0) else { throw error("pickle stack underflow") }
@@ -253,8 +284,8 @@ struct Unpickler {
             let box = DictBox()
             if case .list(let pairs)? = arguments.first {
                 for pair in pairs.items {
-                    guard case .tuple(let kv) = pair, kv.count == 2 else { throw error("OrderedDict from something other than pairs") }
-                    box.entries.append((kv[0], kv[1]))
+                    guard case .tuple(let kv) = pair, kv.items.count == 2 else { throw error("OrderedDict from something other than pairs") }
+                    box.entries.append((kv.items[0], kv.items[1]))
                 }
             }
             return .dict(box)
@@ -280,7 +311,8 @@ struct Unpickler {
                 }
                 return result
             }
-            return .tensor(TensorReference(storage: storage, offset: offset, shape: try integers(size), strides: try integers(stride)))
+            return .tensor(
+                TensorReference(storage: storage, offset: offset, shape: try integers(size.items), strides: try integers(stride.items)))
         default:
             throw error("the global '\(module).\(name)' cannot be called")
         }
@@ -294,7 +326,7 @@ struct Unpickler {
     }
 
     private func persistentLoad(_ id: Object) throws(FormatError) -> Object {
-        guard case .tuple(let items) = id, items.count == (legacy ? 6 : 5), case .string("storage") = items[0],
+        guard case .tuple(let box) = id, case let items = box.items, items.count == (legacy ? 6 : 5), case .string("storage") = items[0],
             case .global(_, let typeName) = items[1], case .string(let key) = items[2], case .int(let count) = items[4]
         else { throw error("a persistent id that is not a storage reference") }
         guard let dtype = Self.storageTypes[typeName] else { throw error("unknown storage type \(typeName)") }

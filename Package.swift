@@ -47,7 +47,7 @@ let package = Package(
         .testTarget(name: "RecurrentTests", dependencies: ["Recurrent"]),
         .testTarget(name: "RecurrentFormatsTests", dependencies: ["RecurrentFormats"]),
         .testTarget(name: "RecurrentConformanceTests", dependencies: ["RecurrentConformance"]),
-        .testTarget(name: "PythonBridgeTests", dependencies: ["PythonBridge"]),
+        .testTarget(name: "PythonBridgeTests", dependencies: ["PythonBridge", "RecurrentFormats"]),
         .testTarget(name: "RecurrentLiveTests", dependencies: ["RecurrentLive"]),
     ]
 )

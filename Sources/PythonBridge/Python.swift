@@ -37,7 +37,6 @@ public final class Python: @unchecked Sendable {
         let interpreter = String(cString: recurrent_python_version())
         let shortVersion = interpreter.split(separator: " ").first.map { $0.split(separator: ".").prefix(2).joined(separator: ".") } ?? "3"
         let sitePackages = environment.sitePackages(pythonVersion: shortVersion)
-        let fileManager = FileManager.default
         func unavailable(_ reason: String) -> PythonError {
             .torchUnavailable(
                 .init(
@@ -46,7 +45,7 @@ public final class Python: @unchecked Sendable {
                     searchedPaths: environment.candidateSitePackages(pythonVersion: shortVersion).map { "\($0)/torch" },
                     installCommand: environment.installCommand, reason: reason))
         }
-        guard sitePackages.contains(where: { fileManager.fileExists(atPath: "\($0)/torch/__init__.py") }) else {
+        guard environment.hasTorch(pythonVersion: shortVersion) else {
             throw unavailable("no torch package in \(environment.path)")
         }
         if let started { return started }

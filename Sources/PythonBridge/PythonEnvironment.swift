@@ -44,6 +44,11 @@ public struct PythonEnvironment: Hashable, Sendable {
         return candidates
     }
 
+    /// Whether the environment has a `torch` package for the given interpreter version.
+    public func hasTorch(pythonVersion: String = "3.11") -> Bool {
+        sitePackages(pythonVersion: pythonVersion).contains { FileManager.default.fileExists(atPath: "\($0)/torch/__init__.py") }
+    }
+
     /// The command that installs torch into this environment.
     public var installCommand: String {
         path == PythonEnvironment(path: "~/.local/share/recurrent/torch-venv").path

@@ -15,6 +15,14 @@ func reportingErrors(_ body: () throws -> Void) throws {
     }
 }
 
+/// The contents of a checkpoint file, or of its sub-dictionary `key` when one is given.
+func readCheckpoint(_ path: String, key: String?) throws -> CheckpointValue {
+    let value = try CheckpointFile.read(contentsOf: URL(fileURLWithPath: path)).value
+    guard let key else { return value }
+    guard let inner = value[key] else { throw FormatError("\(path) has no key '\(key)'") }
+    return inner
+}
+
 /// `conform inspect FILE`: every tensor in a checkpoint.
 struct Inspect: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -66,11 +74,7 @@ struct Convert: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            var value = try CheckpointFile.read(contentsOf: URL(fileURLWithPath: input)).value
-            if let key {
-                guard let inner = value[key] else { throw FormatError("\(input) has no key '\(key)'") }
-                value = inner
-            }
+            let value = try readCheckpoint(input, key: key)
             let tensors = StateDict(value.tensors.map { ($0.path, $0.tensor) })
             let url = URL(fileURLWithPath: output)
             switch url.pathExtension {
@@ -124,11 +128,7 @@ struct Forward: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            var value = try CheckpointFile.read(contentsOf: URL(fileURLWithPath: checkpoint)).value
-            if let key {
-                guard let inner = value[key] else { throw FormatError("\(checkpoint) has no key '\(key)'") }
-                value = inner
-            }
+            let value = try readCheckpoint(checkpoint, key: key)
             guard let stateDict = value.stateDict else {
                 throw FormatError("\(checkpoint)\(key.map { " ['\($0)']" } ?? ""): no state dict (a dictionary of tensors); use --key")
             }

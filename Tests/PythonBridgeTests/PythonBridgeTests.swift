@@ -3,10 +3,8 @@ import Recurrent
 import Testing
 @testable import PythonBridge
 
-/// Whether the set-up's torch environment is there; the bridge tests that need torch run only then.
-let torchInstalled = PythonEnvironment.default.sitePackages(pythonVersion: "3.11").contains {
-    FileManager.default.fileExists(atPath: "\($0)/torch/__init__.py")
-}
+/// Whether the set-up's torch environment is there; the tests that need torch run only then.
+let torchInstalled = PythonEnvironment.default.hasTorch()
 
 @Suite("The embedded-Python bridge", .enabled(if: torchInstalled, "needs the torch environment tools/setup.sh creates"))
 struct PythonBridgeTests {

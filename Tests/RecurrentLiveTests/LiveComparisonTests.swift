@@ -6,9 +6,8 @@ import RecurrentFormats
 import Testing
 @testable import RecurrentLive
 
-let torchInstalled = PythonEnvironment.default.sitePackages(pythonVersion: "3.11").contains {
-    FileManager.default.fileExists(atPath: "\($0)/torch/__init__.py")
-}
+/// Whether the set-up's torch environment is there; the tests that need torch run only then.
+let torchInstalled = PythonEnvironment.default.hasTorch()
 
 @Suite("conform --live against the embedded PyTorch", .enabled(if: torchInstalled, "needs the torch environment tools/setup.sh creates"))
 struct LiveComparisonTests {

@@ -20,35 +20,9 @@ extension TorchCheckpoint {
         var records: [Data] = []
         for (index, (name, tensor)) in stateDict.enumerated() {
             pickle.string(name)
-            pickle.global("torch._utils", "_rebuild_tensor_v2")
-            pickle.mark()
-            pickle.mark()
-            pickle.string("storage")
-            pickle.global("torch", storageTypeName(tensor.dtype))
-            pickle.string("\(index)")
-            pickle.string("cpu")
-            pickle.int(tensor.count)
-            pickle.tuple()
-            pickle.persistentID()
-            pickle.int(0)
-            pickle.mark()
-            tensor.shape.forEach { pickle.int($0) }
-            pickle.tuple()
-            pickle.mark()
-            var stride = 1
-            var strides: [Int] = []
-            for size in tensor.shape.reversed() {
-                strides.insert(stride, at: 0)
-                stride *= max(size, 1)
-            }
-            strides.forEach { pickle.int($0) }
-            pickle.tuple()
-            pickle.bool(false)
-            pickle.global("collections", "OrderedDict")
-            pickle.emptyTuple()
-            pickle.reduce()
-            pickle.tuple()
-            pickle.reduce()
+            pickle.tensor(
+                storageType: storageTypeName(tensor.dtype), key: "\(index)", count: tensor.count, offset: 0,
+                shape: tensor.shape, strides: StridedLayout.contiguousStrides(for: tensor.shape))
             records.append(Data(tensor.littleEndianBytes))
         }
         pickle.setItems()
@@ -94,6 +68,34 @@ struct PickleWriter {
         data.append(0x58)
         data.appendLittleEndian(UInt32(bytes.count))
         data.append(contentsOf: bytes)
+    }
+
+    /// `torch._utils._rebuild_tensor_v2(storage, offset, shape, strides, False, OrderedDict())`, the
+    /// storage a persistent id `('storage', torch.<storageType>, key, 'cpu', count)`.
+    mutating func tensor(storageType: String, key: String, count: Int, offset: Int, shape: [Int], strides: [Int]) {
+        global("torch._utils", "_rebuild_tensor_v2")
+        mark()
+        mark()
+        string("storage")
+        global("torch", storageType)
+        string(key)
+        string("cpu")
+        int(count)
+        tuple()
+        persistentID()
+        int(offset)
+        mark()
+        shape.forEach { int($0) }
+        tuple()
+        mark()
+        strides.forEach { int($0) }
+        tuple()
+        bool(false)
+        global("collections", "OrderedDict")
+        emptyTuple()
+        reduce()
+        tuple()
+        reduce()
     }
 
     mutating func int(_ value: Int) {

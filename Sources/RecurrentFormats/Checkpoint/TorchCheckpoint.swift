@@ -263,29 +263,8 @@ private struct Materializer {
 
     /// The storage offsets of a view's elements in row-major order; `nil` when the view is contiguous.
     private func elementOffsets(shape: [Int], strides: [Int], offset: Int, count: Int) -> [Int]? {
-        var expected = 1
-        var contiguous = true
-        for (size, stride) in zip(shape, strides).reversed() where size != 1 {
-            if stride != expected { contiguous = false }
-            expected *= size
-        }
-        guard !contiguous else { return nil }
-        var result: [Int] = []
-        result.reserveCapacity(count)
-        var index = [Int](repeating: 0, count: shape.count)
-        for _ in 0..<count {
-            var position = offset
-            for d in index.indices { position += index[d] * strides[d] }
-            result.append(position)
-            var d = shape.count - 1
-            while d >= 0 {
-                index[d] += 1
-                if index[d] < shape[d] { break }
-                index[d] = 0
-                d -= 1
-            }
-        }
-        return result
+        let layout = StridedLayout(shape: shape, strides: strides, offset: offset)
+        return layout.isContiguous ? nil : layout.elementOffsets
     }
 
     private mutating func load(_ reference: Unpickler.StorageReference) throws(FormatError) -> Storage {

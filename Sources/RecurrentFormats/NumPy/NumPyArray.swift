@@ -157,23 +157,8 @@ extension AnyTensor {
         let shape = self.shape
         guard shape.count > 1 else { return self }
         let reversedShape = Array(shape.reversed())
-        let count = shape.reduce(1, *)
-        // Element i of the result, at index (a, b, ...) of reversedShape, is element (..., b, a) here.
-        var order: [Int] = []
-        order.reserveCapacity(count)
-        var index = [Int](repeating: 0, count: shape.count)
-        for _ in 0..<count {
-            var offset = 0
-            for d in shape.indices { offset = offset * shape[d] + index[shape.count - 1 - d] }
-            order.append(offset)
-            var d = shape.count - 1
-            while d >= 0 {
-                index[d] += 1
-                if index[d] < reversedShape[d] { break }
-                index[d] = 0
-                d -= 1
-            }
-        }
+        // Element (a, b, ...) of the result is element (..., b, a) here.
+        let order = StridedLayout(shape: reversedShape, strides: StridedLayout.contiguousStrides(for: shape).reversed()).elementOffsets
         let width = dtype.byteCount
         let bytes = littleEndianBytes
         var result: [UInt8] = []

@@ -16,10 +16,13 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
     ],
     targets: [
+        // BLAS: OpenBLAS through pkg-config on Linux, Accelerate on macOS.
+        .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         // The layers and the tensors they compute on.
         .target(
             name: "Recurrent",
             dependencies: [
+                "CBLAS",
                 .product(name: "OrderedCollections", package: "swift-collections"),
                 .product(name: "RealModule", package: "swift-numerics"),
             ]

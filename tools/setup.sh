@@ -2,7 +2,7 @@
 # Sets up a Debian machine for Recurrent, once; every later run finds everything there and skips it.
 #
 #   - Debian packages: python3-dev (the embedded-Python bridge), python3-numpy, libopenblas-dev and
-#     pkg-config (BLAS);
+#     pkg-config (BLAS, which the forward pass runs on);
 #   - a virtual environment with torch (the oracle) outside the repository, at
 #     $RECURRENT_TORCH_ENV (default: ~/.local/share/recurrent/torch-venv).
 #

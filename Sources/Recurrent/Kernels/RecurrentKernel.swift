@@ -1,58 +1,15 @@
-/// The arithmetic of an Elman RNN, grouped exactly as PyTorch's CPU kernel groups it.
+/// The arithmetic of an Elman RNN on BLAS.
 ///
-/// PyTorch computes the input projection of a whole sequence before the time loop and then, per step,
-/// `act((h · W_hhᵀ + b_hh) + (x_t · W_ihᵀ + b_ih))`, each bias added to its finished product. Keeping
-/// that grouping keeps our rounding close to PyTorch's.
+/// Per layer and direction, the input projection of every step is one matrix product over all rows,
+/// written onto the biases (`b_ih + b_hh` in every row); each step then adds `h · W_hhᵀ` with one
+/// matrix product (a matrix-vector product for a single sequence) straight into the step's output rows
+/// and applies the activation there. PyTorch adds the same terms, grouped
+/// `act((h · W_hhᵀ + b_hh) + (x · W_ihᵀ + b_ih))`; the grouping and BLAS's summation order differ from
+/// PyTorch's only in the last bits, which assert_close's tolerances absorb.
 ///
 /// Callers outside this module reach the kernels through unspecialised generic code, so each kernel
 /// carries pre-specialisations that keep its loops on concrete Float and Double arithmetic.
 enum RecurrentKernel {
-    /// `output[r, o] = (Σ_f input[r, f] · weight[o, f]) + bias[o]` for `rows` rows.
-    ///
-    /// Each dot product runs four independent chains of multiply-adds, so that it is not bound by the
-    /// latency of one. They are not fused: without FMA in the baseline x86-64 target, a fused
-    /// multiply-add is a call into libm. The order of a dot product's sum is not PyTorch's either way
-    /// (its BLAS blocks differently); the bias is still added to the finished product.
-    @_specialize(where Scalar == Float)
-    @_specialize(where Scalar == Double)
-    static func linear<Scalar: RecurrentScalar>(
-        _ input: UnsafeBufferPointer<Scalar>, rows: Int, features: Int,
-        weight: Tensor<Scalar>, bias: Tensor<Scalar>?,
-        into output: UnsafeMutableBufferPointer<Scalar>
-    ) {
-        let outputs = weight.shape[0]
-        let blocked = features - features % 4
-        weight.scalars.withUnsafeBufferPointer { w in
-            for r in 0..<rows {
-                let x = r * features
-                for o in 0..<outputs {
-                    let row = o * features
-                    var (s0, s1, s2, s3): (Scalar, Scalar, Scalar, Scalar) = (0, 0, 0, 0)
-                    var f = 0
-                    while f < blocked {
-                        s0 += input[x + f] * w[row + f]
-                        s1 += input[x + f + 1] * w[row + f + 1]
-                        s2 += input[x + f + 2] * w[row + f + 2]
-                        s3 += input[x + f + 3] * w[row + f + 3]
-                        f += 4
-                    }
-                    while f < features {
-                        s0 += input[x + f] * w[row + f]
-                        f += 1
-                    }
-                    output[r * outputs + o] = (s0 + s1) + (s2 + s3)
-                }
-            }
-        }
-        if let bias {
-            bias.scalars.withUnsafeBufferPointer { b in
-                for r in 0..<rows {
-                    for o in 0..<outputs { output[r * outputs + o] += b[o] }
-                }
-            }
-        }
-    }
-
     /// Applies the activation in place. ReLU keeps NaN and the sign of zero, as `torch.relu` does.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
@@ -87,37 +44,52 @@ enum RecurrentKernel {
         finalState: UnsafeMutableBufferPointer<Scalar>
     ) {
         let hidden = weights.weightHH.shape[0]
-        var firstRows = [Int]()
-        firstRows.reserveCapacity(batchSizes.count)
-        var totalRows = 0
-        for size in batchSizes {
-            firstRows.append(totalRows)
-            totalRows += size
-        }
+        let totalRows = batchSizes.reduce(0, +)
         let stateSize = (batchSizes.first ?? 0) * hidden
+        guard totalRows > 0, hidden > 0, let outputBase = output.baseAddress else { return }
+
+        // Every row of the projection starts as b_ih + b_hh, then takes x · W_ihᵀ on top.
         var projected = [Scalar](repeating: 0, count: totalRows * hidden)
-        projected.withUnsafeMutableBufferPointer { projected in
-            linear(input, rows: totalRows, features: features, weight: weights.weightIH, bias: weights.biasIH, into: projected)
+        if let biasIH = weights.biasIH, let biasHH = weights.biasHH {
+            let bias = zip(biasIH.scalars, biasHH.scalars).map { $0 + $1 }
+            for row in 0..<totalRows { projected.replaceSubrange((row * hidden)..<((row + 1) * hidden), with: bias) }
         }
+        projected.withUnsafeMutableBufferPointer { projected in
+            weights.weightIH.scalars.withUnsafeBufferPointer { weight in
+                if features > 0, let x = input.baseAddress, let w = weight.baseAddress {
+                    BLAS.gemm(
+                        m: totalRows, n: hidden, k: features, a: x, lda: features, b: w, ldb: features, transposeB: true,
+                        beta: 1, c: projected.baseAddress!, ldc: hidden)
+                }
+            }
+        }
+
         var state = initialState.map(Array.init) ?? [Scalar](repeating: 0, count: stateSize)
-        var next = [Scalar](repeating: 0, count: stateSize)
-        for step in batchSizes.indices {
-            let t = reverse ? batchSizes.count - 1 - step : step
-            let rows = batchSizes[t]
-            let count = rows * hidden
-            let first = firstRows[t]
-            state.withUnsafeMutableBufferPointer { state in
-                next.withUnsafeMutableBufferPointer { next in
-                    linear(
-                        UnsafeBufferPointer(rebasing: state[0..<count]), rows: rows, features: hidden,
-                        weight: weights.weightHH, bias: weights.biasHH, into: next)
-                    for i in 0..<count { next[i] += projected[first * hidden + i] }
-                    activate(UnsafeMutableBufferPointer(rebasing: next[0..<count]), nonlinearity)
-                    for row in 0..<rows {
-                        let target = (first + row) * outputWidth + outputOffset
-                        for h in 0..<hidden {
-                            state[row * hidden + h] = next[row * hidden + h]
-                            output[target + h] = next[row * hidden + h]
+        var firstRow = [Int](repeating: 0, count: batchSizes.count)
+        for t in batchSizes.indices.dropFirst() { firstRow[t] = firstRow[t - 1] + batchSizes[t - 1] }
+        projected.withUnsafeBufferPointer { projected in
+            weights.weightHH.scalars.withUnsafeBufferPointer { recurrent in
+                state.withUnsafeMutableBufferPointer { state in
+                    let w = recurrent.baseAddress!
+                    let h = state.baseAddress!
+                    for step in batchSizes.indices {
+                        let t = reverse ? batchSizes.count - 1 - step : step
+                        let rows = batchSizes[t]
+                        let block = outputBase + firstRow[t] * outputWidth + outputOffset
+                        for row in 0..<rows {
+                            (block + row * outputWidth).update(from: projected.baseAddress! + (firstRow[t] + row) * hidden, count: hidden)
+                        }
+                        if rows == 1 {
+                            BLAS.gemv(m: hidden, n: hidden, a: w, lda: hidden, x: h, y: block)
+                        } else {
+                            BLAS.gemm(
+                                m: rows, n: hidden, k: hidden, a: h, lda: hidden, b: w, ldb: hidden, transposeB: true,
+                                beta: 1, c: block, ldc: outputWidth)
+                        }
+                        for row in 0..<rows {
+                            let values = UnsafeMutableBufferPointer(start: block + row * outputWidth, count: hidden)
+                            activate(values, nonlinearity)
+                            (h + row * hidden).update(from: values.baseAddress!, count: hidden)
                         }
                     }
                 }

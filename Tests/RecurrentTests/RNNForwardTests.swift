@@ -139,12 +139,38 @@ struct RNNForwardTests {
     @Test("relu keeps NaN and the sign of zero; tanh saturates infinities")
     func specialValues() throws {
         var values: [Double] = [.nan, -0.0, -1, 2, .infinity]
-        values.withUnsafeMutableBufferPointer { RecurrentKernel.activate($0, .relu) }
+        values.withUnsafeMutableBufferPointer { Activation.apply(.relu, to: $0) }
         #expect(values[0].isNaN)
         #expect(values[1] == 0 && values[1].sign == .minus)
         #expect(Array(values[2...]) == [0, 2, .infinity])
         var saturated: [Float] = [.infinity, -.infinity, 1e30]
-        saturated.withUnsafeMutableBufferPointer { RecurrentKernel.activate($0, .tanh) }
+        saturated.withUnsafeMutableBufferPointer { Activation.apply(.tanh, to: $0) }
         #expect(saturated == [1, -1, 1])
+    }
+}
+
+extension RNNForwardTests {
+    /// The BLAS path against the plain reference loop, on random configurations in both dtypes.
+    @Test("the BLAS-backed forward matches the plain reference loop on random configurations", arguments: 0..<24)
+    func blasMatchesReference(seed: Int) throws {
+        var draw = TorchGenerator(seed: UInt64(1000 + seed))
+        func pick(_ range: ClosedRange<Int>) -> Int { range.lowerBound + Int(draw.next32() % UInt32(range.count)) }
+        let (inputSize, hiddenSize, layers, steps, batch) = (pick(1...24), pick(1...24), pick(1...3), pick(1...9), pick(1...5))
+        let nonlinearity: Nonlinearity = pick(0...1) == 0 ? .tanh : .relu
+        let (bias, bidirectional) = (pick(0...1) == 0, pick(0...1) == 0)
+        func check<Scalar: RecurrentScalar>(_: Scalar.Type, tolerance: Scalar) throws {
+            let rnn = try RNN<Scalar>(
+                inputSize: inputSize, hiddenSize: hiddenSize, numLayers: layers, nonlinearity: nonlinearity, bias: bias,
+                bidirectional: bidirectional, seed: UInt64(seed))
+            let x: Tensor<Scalar> = randomTensor([steps, batch, inputSize], seed: UInt64(seed) + 1)
+            let h0: Tensor<Scalar> = randomTensor([rnn.numDirections * layers, batch, hiddenSize], seed: UInt64(seed) + 2)
+            let (output, hN) = try rnn(x, h0: h0)
+            let reference = referenceForward(rnn, nested(x), nested(h0))
+            let expected = reference.output.flatMap { $0.flatMap { $0 } } + reference.hN.flatMap { $0.flatMap { $0 } }
+            let worst = zip(output.scalars + hN.scalars, expected).map { ($0 - $1).magnitude }.max() ?? 0
+            #expect(worst <= tolerance, "\(Scalar.self): worst difference \(worst)")
+        }
+        try check(Double.self, tolerance: 1e-12)
+        try check(Float.self, tolerance: 1e-5)
     }
 }

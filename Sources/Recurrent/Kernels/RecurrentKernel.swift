@@ -10,18 +10,6 @@
 /// Callers outside this module reach the kernels through unspecialised generic code, so each kernel
 /// carries pre-specialisations that keep its loops on concrete Float and Double arithmetic.
 enum RecurrentKernel {
-    /// Applies the activation in place. ReLU keeps NaN and the sign of zero, as `torch.relu` does.
-    @_specialize(where Scalar == Float)
-    @_specialize(where Scalar == Double)
-    static func activate<Scalar: RecurrentScalar>(_ values: UnsafeMutableBufferPointer<Scalar>, _ nonlinearity: Nonlinearity) {
-        switch nonlinearity {
-        case .tanh:
-            for i in values.indices { values[i] = Scalar.tanh(values[i]) }
-        case .relu:
-            for i in values.indices where values[i] < 0 { values[i] = 0 }
-        }
-    }
-
     /// Runs one direction of one layer over time-major rows: step `t` holds the next `batchSizes[t]`
     /// rows of `input` (`(Σ batchSizes, features)`), and its rows are the first `batchSizes[t]`
     /// sequences of the batch.
@@ -88,7 +76,7 @@ enum RecurrentKernel {
                         }
                         for row in 0..<rows {
                             let values = UnsafeMutableBufferPointer(start: block + row * outputWidth, count: hidden)
-                            activate(values, nonlinearity)
+                            Activation.apply(nonlinearity, to: values)
                             (h + row * hidden).update(from: values.baseAddress!, count: hidden)
                         }
                     }

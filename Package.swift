@@ -37,6 +37,8 @@ let package = Package(
         .target(name: "PythonBridge", dependencies: ["CPythonShim", "Recurrent"]),
         // The randomized live comparison against the PyTorch of an embedded Python.
         .target(name: "RecurrentLive", dependencies: ["PythonBridge", "RecurrentConformance"]),
+        // `conform bench`: our forward against PyTorch's, side by side in one process.
+        .target(name: "RecurrentBenchmark", dependencies: ["PythonBridge", "Recurrent"]),
         // The `conform` command-line tool.
         .executableTarget(
             name: "conform",
@@ -44,6 +46,7 @@ let package = Package(
                 "RecurrentConformance",
                 "RecurrentFormats",
                 "RecurrentLive",
+                "RecurrentBenchmark",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

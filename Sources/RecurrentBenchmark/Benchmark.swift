@@ -1,0 +1,286 @@
+import Foundation
+import PythonBridge
+import Recurrent
+
+/// One benchmarked configuration: an `nn.RNN` and the input it runs on.
+public struct BenchmarkConfiguration: Hashable, Sendable, Codable {
+    /// A short name for the row.
+    public var name: String
+    /// `L`.
+    public var steps: Int
+    /// `N`.
+    public var batch: Int
+    /// `H_in`.
+    public var inputSize: Int
+    /// `H`.
+    public var hiddenSize: Int
+    /// The number of layers.
+    public var numLayers: Int = 1
+    /// Whether both directions run.
+    public var bidirectional: Bool = false
+    /// The activation.
+    public var nonlinearity: Nonlinearity = .tanh
+    /// float32 or float64.
+    public var dtype: DType = .float32
+    /// Sequence lengths for a packed batch (`batch` of them), or `nil` for a padded one.
+    public var lengths: [Int]? = nil
+
+    /// The multiply-adds of one forward call, doubled: `2 Σ rows (input · H + H · H)` over layers and
+    /// directions, rows being the valid steps of every sequence.
+    public var flops: Double {
+        let rows = Double(lengths?.reduce(0, +) ?? steps * batch)
+        let directions = bidirectional ? 2.0 : 1.0
+        var total = 0.0
+        for layer in 0..<numLayers {
+            let input = Double(layer == 0 ? inputSize : Int(directions) * hiddenSize)
+            total += 2 * directions * rows * (input * Double(hiddenSize) + Double(hiddenSize * hiddenSize))
+        }
+        return total
+    }
+
+    /// The bytes of the weights, input, output and one layer's activations.
+    public var tensorBytes: Int {
+        let directions = bidirectional ? 2 : 1
+        let rows = lengths?.reduce(0, +) ?? steps * batch
+        var weights = 0
+        for layer in 0..<numLayers {
+            weights += directions * hiddenSize * ((layer == 0 ? inputSize : directions * hiddenSize) + hiddenSize + 2)
+        }
+        return dtype.byteCount * (weights + rows * inputSize + 2 * rows * directions * hiddenSize)
+    }
+
+    /// The grid of the issue: the documentation's example, a one-unit RNN over 1 to 1000 steps, small,
+    /// medium and large sizes, relu, float64, and a packed batch.
+    public static func grid(quick: Bool, dtype: DType?) -> [BenchmarkConfiguration] {
+        var lengthGenerator = TorchGenerator(seed: 1)
+        let spread = (0..<64).map { _ in 1 + Int(lengthGenerator.next32() % 200) }
+        var all: [BenchmarkConfiguration] = [
+            .init(name: "docs example", steps: 5, batch: 3, inputSize: 10, hiddenSize: 20, numLayers: 2),
+            .init(name: "one unit, 1 step", steps: 1, batch: 1, inputSize: 1, hiddenSize: 1),
+            .init(name: "one unit, 10 steps", steps: 10, batch: 1, inputSize: 1, hiddenSize: 1),
+            .init(name: "one unit, 100 steps", steps: 100, batch: 1, inputSize: 1, hiddenSize: 1),
+            .init(name: "one unit, 1000 steps", steps: 1000, batch: 1, inputSize: 1, hiddenSize: 1),
+            .init(name: "T50 N1 64/64", steps: 50, batch: 1, inputSize: 64, hiddenSize: 64),
+            .init(name: "T100 N32 128/256 l2", steps: 100, batch: 32, inputSize: 128, hiddenSize: 256, numLayers: 2),
+            .init(name: "T100 N32 128/256 l2 bi", steps: 100, batch: 32, inputSize: 128, hiddenSize: 256, numLayers: 2, bidirectional: true),
+            .init(name: "T100 N32 128/256 relu", steps: 100, batch: 32, inputSize: 128, hiddenSize: 256, nonlinearity: .relu),
+            .init(name: "T1000 N1 32/32", steps: 1000, batch: 1, inputSize: 32, hiddenSize: 32),
+            .init(name: "T35 N20 650/650 l2", steps: 35, batch: 20, inputSize: 650, hiddenSize: 650, numLayers: 2),
+            .init(name: "T200 N64 512/1024", steps: 200, batch: 64, inputSize: 512, hiddenSize: 1024),
+            .init(name: "packed 64 seqs, 1...200", steps: 200, batch: 64, inputSize: 64, hiddenSize: 128, lengths: spread),
+            .init(name: "docs example f64", steps: 5, batch: 3, inputSize: 10, hiddenSize: 20, numLayers: 2, dtype: .float64),
+            .init(name: "T100 N32 128/256 l2 f64", steps: 100, batch: 32, inputSize: 128, hiddenSize: 256, numLayers: 2, dtype: .float64),
+            .init(name: "T35 N20 650/650 l2 f64", steps: 35, batch: 20, inputSize: 650, hiddenSize: 650, numLayers: 2, dtype: .float64),
+        ]
+        if quick {
+            let names: Set = ["docs example", "one unit, 100 steps", "T50 N1 64/64", "T100 N32 128/256 l2",
+                              "packed 64 seqs, 1...200", "docs example f64", "T35 N20 650/650 l2"]
+            all = all.filter { names.contains($0.name) }
+        }
+        if let dtype { all = all.filter { $0.dtype == dtype } }
+        return all
+    }
+}
+
+/// One row of the benchmark: both sides' median time per call, the ratio and our throughput.
+public struct BenchmarkRow: Hashable, Sendable, Codable {
+    public var configuration: BenchmarkConfiguration
+    /// PyTorch's median seconds per call.
+    public var torchSeconds: Double
+    /// Our median seconds per call.
+    public var oursSeconds: Double
+    /// torch ÷ ours: above 1, we are faster.
+    public var ratio: Double { torchSeconds / oursSeconds }
+    /// Our GFLOP/s.
+    public var gflops: Double { configuration.flops / oursSeconds / 1e9 }
+    /// Our share of the measured GEMM peak, in percent.
+    public var peakPercent: Double
+    /// For the largest configuration: our side's peak resident memory growth while it ran.
+    public var peakResidentBytes: Int?
+}
+
+/// The machine and libraries a benchmark ran on.
+public struct BenchmarkEnvironment: Hashable, Sendable, Codable {
+    /// The CPU's model name.
+    public var cpu: String
+    /// The BLAS library and its build.
+    public var blas: String
+    /// The kernel OpenBLAS chose for the CPU.
+    public var kernel: String
+    /// Set when the BLAS kernel is far below what the CPU supports.
+    public var kernelWarning: String?
+    /// Our BLAS threads.
+    public var threads: Int
+    /// `torch.__version__`.
+    public var torchVersion: String
+    /// `torch.get_num_threads()`.
+    public var torchThreads: Int
+    /// The BLAS torch was built with (`BLAS_INFO`).
+    public var torchBLAS: String
+    /// The measured GFLOP/s of a 1024³ float32 matrix product.
+    public var gemmPeakFloat: Double
+    /// The measured GFLOP/s of a 1024³ float64 matrix product.
+    public var gemmPeakDouble: Double
+}
+
+/// Runs PyTorch (embedded, eval mode, no grad) and our RNN on the same weights and inputs, interleaved,
+/// after a warm-up, each measurement repeated until it lasts long enough to be stable.
+public final class Benchmark {
+    let python: Python
+    private let helpers: PythonObject
+    /// How long one measurement must last, in seconds.
+    public var measurementSeconds: Double
+    /// How many interleaved measurements each side gets.
+    public var rounds: Int
+
+    /// Prepares a benchmark in the embedded `python`, fixing both sides' threads when `threads` is given;
+    /// `quick` measures for less time.
+    public init(python: Python, threads: Int?, quick: Bool) throws(PythonError) {
+        self.python = python
+        measurementSeconds = quick ? 0.05 : 0.2
+        rounds = quick ? 3 : 5
+        if let threads {
+            BLASThreads.count = threads
+            try python.run("import torch\ntorch.set_num_threads(\(threads))")
+        }
+        helpers = try python.run(Self.source)
+    }
+
+    /// The machine, the BLAS and its kernel, the threads and torch's version and BLAS.
+    public func environment() throws(PythonError) -> BenchmarkEnvironment {
+        let info = try python.run(
+            """
+            import torch, re
+            config = torch.__config__.show()
+            blas = re.search(r"BLAS_INFO=(\\w+)", config)
+            result = f"{torch.get_num_threads()}|{blas.group(1) if blas else 'unknown'}"
+            """)
+        let parts = try python.withGIL { () throws(PythonError) -> [String] in try info.string().split(separator: "|").map(String.init) }
+        let cpuInfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+        let cpu = cpuInfo.split(separator: "\n").first { $0.hasPrefix("model name") }?.split(separator: ":").last?
+            .trimmingCharacters(in: .whitespaces) ?? "unknown CPU"
+        let flags = Set(cpuInfo.split(separator: "\n").first { $0.hasPrefix("flags") }?.split(separator: " ").map(String.init) ?? [])
+        let kernel = BLASThreads.kernel
+        let generic: Set = ["prescott", "core2", "penryn", "dunnington", "nehalem", "atom", "opteron", "barcelona", "generic"]
+        var warning: String?
+        if generic.contains(kernel.lowercased()) && flags.contains("avx2") {
+            let suggestion = flags.contains("avx512f") ? "SkylakeX" : (cpu.contains("AMD") ? "Zen" : "Haswell")
+            warning = "OpenBLAS chose the \(kernel) kernel on a CPU with AVX2\(flags.contains("avx512f") ? "/AVX-512" : ""): "
+                + "its matrix products run at a fraction of the CPU's speed. Run with OPENBLAS_CORETYPE=\(suggestion) to pick a fitting kernel."
+        }
+        return BenchmarkEnvironment(
+            cpu: cpu, blas: BLASThreads.library, kernel: kernel, kernelWarning: warning, threads: BLASThreads.count,
+            torchVersion: python.torchVersion, torchThreads: Int(parts.first ?? "") ?? 0, torchBLAS: parts.last ?? "unknown",
+            gemmPeakFloat: BLASThreads.gemmPeak(Float.self), gemmPeakDouble: BLASThreads.gemmPeak(Double.self))
+    }
+
+    /// Measures one configuration on both sides.
+    public func run(_ configuration: BenchmarkConfiguration, peak: Double, measureMemory: Bool) throws -> BenchmarkRow {
+        let spec = try JSONEncoder().encode(configuration)
+        let prepared = try python.withGIL { () throws(PythonError) -> PythonObject in
+            try helpers.attribute("prepare").call(PythonObject(String(decoding: spec, as: UTF8.self)))
+        }
+        let names = try python.withGIL { () throws(PythonError) -> [String] in
+            let list = try prepared.item(2)
+            return try (0..<list.count()).map { index throws(PythonError) in try list.item(index).string() }
+        }
+        var stateDict = StateDict()
+        for (index, name) in names.enumerated() {
+            let tensor = try python.withGIL { () throws(PythonError) -> PythonObject in try prepared.item(3).item(index) }
+            stateDict[name] = try python.anyTensor(tensor)
+        }
+        let input = try python.anyTensor(try python.withGIL { () throws(PythonError) -> PythonObject in try prepared.item(4) })
+        switch configuration.dtype {
+        case .float64: return try measure(Double.self, configuration, prepared, stateDict, input, peak, measureMemory)
+        default: return try measure(Float.self, configuration, prepared, stateDict, input, peak, measureMemory)
+        }
+    }
+
+    private func measure<Scalar: RecurrentScalar>(
+        _: Scalar.Type, _ configuration: BenchmarkConfiguration, _ prepared: PythonObject, _ stateDict: StateDict,
+        _ input: AnyTensor, _ peak: Double, _ measureMemory: Bool
+    ) throws -> BenchmarkRow {
+        var rnn = try RNN<Scalar>(stateDict: stateDict, nonlinearity: configuration.nonlinearity)
+        rnn.training = false
+        let x = input.converted(to: Scalar.self)
+        let packed = try configuration.lengths.map { try packPaddedSequence(x, lengths: $0, enforceSorted: false) }
+        func ours(_ count: Int) throws -> Double {
+            let start = ContinuousClock.now
+            for _ in 0..<count {
+                if let packed { _ = try rnn(packed) } else { _ = try rnn(x) }
+            }
+            return (ContinuousClock.now - start).seconds
+        }
+        func torch(_ count: Int) throws -> Double {
+            let seconds = try python.withGIL { () throws(PythonError) -> String in
+                try helpers.attribute("timed").call(prepared.item(0), prepared.item(1), PythonObject(count)).string()
+            }
+            return Double(seconds) ?? .nan
+        }
+        var memory: Int?
+        if measureMemory {
+            let baseline = ResidentMemory.resetPeak()
+            _ = try ours(1)
+            memory = max(0, ResidentMemory.peak() - baseline)
+        }
+        // Warm up, then size each measurement to last long enough.
+        let once = max(try ours(1), try torch(1), 1e-7)
+        let count = max(1, Int(measurementSeconds / once))
+        var torchTimes: [Double] = []
+        var ourTimes: [Double] = []
+        for _ in 0..<rounds {
+            torchTimes.append(try torch(count) / Double(count))
+            ourTimes.append(try ours(count) / Double(count))
+        }
+        let ourMedian = median(ourTimes)
+        return BenchmarkRow(
+            configuration: configuration, torchSeconds: median(torchTimes), oursSeconds: ourMedian,
+            peakPercent: 100 * configuration.flops / ourMedian / 1e9 / peak, peakResidentBytes: memory)
+    }
+
+    private func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+
+    private static let source = """
+        import json, time, torch
+        from torch.nn.utils import rnn as rnn_utils
+
+        def prepare(spec):
+            c = json.loads(spec)
+            dtype = getattr(torch, c["dtype"])
+            torch.manual_seed(0)
+            m = torch.nn.RNN(c["inputSize"], c["hiddenSize"], c.get("numLayers", 1), nonlinearity=c.get("nonlinearity", "tanh"),
+                             bidirectional=c.get("bidirectional", False), dtype=dtype).eval()
+            x = torch.randn(c["steps"], c["batch"], c["inputSize"], dtype=dtype)
+            lengths = c.get("lengths")
+            inp = rnn_utils.pack_padded_sequence(x, lengths, enforce_sorted=False) if lengths else x
+            sd = m.state_dict()
+            return (m, inp, list(sd.keys()), list(sd.values()), x)
+
+        def timed(m, inp, n):
+            with torch.no_grad():
+                start = time.perf_counter()
+                for _ in range(n):
+                    m(inp)
+                return repr(time.perf_counter() - start)
+
+        result = type("Helpers", (), {"prepare": staticmethod(prepare), "timed": staticmethod(timed)})
+        """
+}
+
+/// The process's resident memory, from `/proc/self`.
+enum ResidentMemory {
+    /// Resets the peak (VmHWM) to the current resident size and returns that size in bytes.
+    static func resetPeak() -> Int {
+        try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
+        return field("VmRSS")
+    }
+
+    /// The peak resident size since the last reset, in bytes.
+    static func peak() -> Int { field("VmHWM") }
+
+    private static func field(_ name: String) -> Int {
+        let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+        guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix(name + ":") }) else { return 0 }
+        return (Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0) * 1024
+    }
+}

@@ -1,0 +1,98 @@
+import ArgumentParser
+import Foundation
+import PythonBridge
+import Recurrent
+import RecurrentBenchmark
+
+/// `conform bench`: our forward against PyTorch's, side by side.
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Times our RNN against PyTorch's (embedded, eval, no_grad) on the same weights and inputs.",
+        discussion: """
+            One row per configuration: torch's median time per call, ours, the ratio (torch ÷ ours; above 1 \
+            we are faster), our GFLOP/s and our share of the GEMM peak measured on the spot with the same \
+            BLAS and threads. Build in release mode: swift run -c release conform bench.
+            """)
+
+    @Option(help: "Threads for both sides (torch.set_num_threads and OpenBLAS); default: each side's own default.")
+    var threads: Int?
+
+    @Option(help: "float32 or float64: only the configurations of that dtype.")
+    var dtype: String?
+
+    @Flag(help: "A subset that runs in under a minute.")
+    var quick = false
+
+    @Option(help: "Also write every figure as JSON to this file.")
+    var json: String?
+
+    @Option(help: "A virtual environment or site-packages directory with torch.")
+    var pythonEnv: String?
+
+    func run() throws {
+        let python: Python
+        do {
+            python = try Python.start(environment: pythonEnv.map(PythonEnvironment.init(path:)) ?? .default)
+        } catch {
+            FileHandle.standardError.write(Data("conform bench: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+        let benchmark = try Benchmark(python: python, threads: threads, quick: quick)
+        let environment = try benchmark.environment()
+        print("cpu:     \(environment.cpu)")
+        print("blas:    \(environment.blas), kernel \(environment.kernel), \(environment.threads) threads")
+        if let warning = environment.kernelWarning { print("WARNING: \(warning)") }
+        print("torch:   \(environment.torchVersion), BLAS \(environment.torchBLAS), \(environment.torchThreads) threads")
+        print(String(format: "peak:    GEMM %.1f GFLOP/s float32, %.1f GFLOP/s float64 (1024³, same BLAS and threads)",
+                     environment.gemmPeakFloat, environment.gemmPeakDouble))
+        let filter = try dtype.map { name -> DType in
+            guard let value = DType(rawValue: name), value.isFloatingPoint else { throw ValidationError("--dtype must be float32 or float64") }
+            return value
+        }
+        let configurations = BenchmarkConfiguration.grid(quick: quick, dtype: filter)
+        let largest = configurations.max { $0.flops < $1.flops }
+        print("\n" + "configuration".padding(toLength: 26, withPad: " ", startingAt: 0)
+            + "      torch        ours    ratio   GFLOP/s   % peak")
+        var rows: [BenchmarkRow] = []
+        for configuration in configurations {
+            let peak = configuration.dtype == .float64 ? environment.gemmPeakDouble : environment.gemmPeakFloat
+            let row = try benchmark.run(configuration, peak: peak, measureMemory: configuration == largest)
+            rows.append(row)
+            print(
+                configuration.name.padding(toLength: 26, withPad: " ", startingAt: 0)
+                    + String(format: " %10@  %10@  %6.1fx  %8.2f  %6.1f%%", time(row.torchSeconds), time(row.oursSeconds), row.ratio, row.gflops, row.peakPercent))
+        }
+        if let largest, let row = rows.first(where: { $0.configuration == largest }), let memory = row.peakResidentBytes {
+            print(String(format: "\nmemory:  %@: our forward's peak resident growth %.1f MB; its tensors need %.1f MB",
+                         largest.name, Double(memory) / 1e6, Double(largest.tensorBytes) / 1e6))
+        }
+        if let json {
+            struct Document: Encodable {
+                var environment: BenchmarkEnvironment
+                var rows: [Row]
+                struct Row: Encodable {
+                    var row: BenchmarkRow
+                    var ratio: Double
+                    var gflops: Double
+                    var flops: Double
+                }
+            }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            let document = Document(
+                environment: environment,
+                rows: rows.map { Document.Row(row: $0, ratio: $0.ratio, gflops: $0.gflops, flops: $0.configuration.flops) })
+            try encoder.encode(document).write(to: URL(fileURLWithPath: json))
+        }
+    }
+
+    private func time(_ seconds: Double) -> NSString {
+        let text: String
+        switch seconds {
+        case ..<1e-3: text = String(format: "%.1f µs", seconds * 1e6)
+        case ..<1: text = String(format: "%.2f ms", seconds * 1e3)
+        default: text = String(format: "%.2f s", seconds)
+        }
+        return text as NSString
+    }
+}

@@ -48,7 +48,8 @@ enum Activation {
         // Round to nearest by adding and removing 1.5 · 2^(significand bits): baseline x86-64 has no
         // vector rounding instruction, and a call to rint would stop the loop from vectorising.
         let shifter = Scalar(single ? 12_582_912 : 6_755_399_441_055_744)
-        let k = (y * Scalar(1.4426950408889634) + shifter) - shifter
+        let shifted = y * Scalar(1.4426950408889634) + shifter
+        let k = shifted - shifter
         let r = single
             ? (y - k * Scalar(0.693359375)) - k * Scalar(-2.12194440e-4)
             : (y - k * Scalar(0.6931471803691238)) - k * Scalar(1.9082149292705877e-10)
@@ -72,10 +73,12 @@ enum Activation {
         p = p * r + Scalar(0.5)
         p = p * r + 1
         p = p * r + 1
-        // Scalar is Float or Double here: the bit casts keep the conversions off generic code paths.
+        // 2^k from the bits of `shifted`, whose low significand bits hold k: integer arithmetic that
+        // wraps instead of trapping, so that nothing stops the loop from vectorising. Scalar is Float
+        // or Double here, so the bit casts are exact.
         let power = single
-            ? unsafeBitCast(Float(bitPattern: UInt32(truncatingIfNeeded: Int32(unsafeBitCast(k, to: Float.self)) + 127) << 23), to: Scalar.self)
-            : unsafeBitCast(Double(bitPattern: UInt64(truncatingIfNeeded: Int32(unsafeBitCast(k, to: Double.self)) + 1023) << 52), to: Scalar.self)
+            ? unsafeBitCast((unsafeBitCast(shifted, to: UInt32.self) &- 0x4B40_0000 &+ 127) << 23, to: Scalar.self)
+            : unsafeBitCast((unsafeBitCast(shifted, to: UInt64.self) &- 0x4338_0000_0000_0000 &+ 1023) << 52, to: Scalar.self)
         let far = 1 - 2 / (p * power + 1)
         return magnitude < 0.25 ? near : Scalar(signOf: x, magnitudeOf: far)
     }

@@ -11,6 +11,8 @@ extension RNN {
     ///   `h0`'s shape. Dropout masks in training mode come from a randomly seeded generator.
     /// - Throws: `TorchError` with PyTorch's message for a wrong rank, input size or `h0` shape, or an
     ///   empty sequence, checked in PyTorch's order.
+    @_specialize(exported: true, where Scalar == Float)
+    @_specialize(exported: true, where Scalar == Double)
     public func callAsFunction(
         _ input: Tensor<Scalar>, h0: Tensor<Scalar>? = nil
     ) throws(TorchError) -> (output: Tensor<Scalar>, hN: Tensor<Scalar>) {
@@ -25,6 +27,8 @@ extension RNN {
     /// `torch.manual_seed(s); rnn(input, h0)`.
     ///
     /// - Throws: `TorchError` as ``callAsFunction(_:h0:)`` does.
+    @_specialize(exported: true, where Scalar == Float)
+    @_specialize(exported: true, where Scalar == Double)
     public func callAsFunction(
         _ input: Tensor<Scalar>, h0: Tensor<Scalar>? = nil, generator: inout TorchGenerator
     ) throws(TorchError) -> (output: Tensor<Scalar>, hN: Tensor<Scalar>) {
@@ -36,6 +40,8 @@ extension RNN {
     /// - Throws: `TorchError` as ``callAsFunction(_:h0:)`` does, and PyTorch's messages when the input's
     ///   dtype is not the weights' (`RNN input dtype (torch.float64) does not match weight dtype
     ///   (torch.float32). ...`) or `h0`'s is not (`mat1 and mat2 must have the same dtype, ...`).
+    @_specialize(exported: true, where Scalar == Float)
+    @_specialize(exported: true, where Scalar == Double)
     public func callAsFunction(
         _ input: AnyTensor, h0: AnyTensor? = nil
     ) throws(TorchError) -> (output: AnyTensor, hN: AnyTensor) {
@@ -47,6 +53,8 @@ extension RNN {
     /// `generator`.
     ///
     /// - Throws: `TorchError` as ``callAsFunction(_:h0:)-(AnyTensor,_)`` does.
+    @_specialize(exported: true, where Scalar == Float)
+    @_specialize(exported: true, where Scalar == Double)
     public func callAsFunction(
         _ input: AnyTensor, h0: AnyTensor? = nil, generator: inout TorchGenerator
     ) throws(TorchError) -> (output: AnyTensor, hN: AnyTensor) {

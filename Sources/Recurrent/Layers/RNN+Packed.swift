@@ -19,6 +19,8 @@ extension RNN {
     ///   and `hN`, `(D * numLayers, B, hiddenSize)` in the caller's batch order.
     /// - Throws: `TorchError` with PyTorch's messages, checked in PyTorch's order: the permutation of
     ///   `h0`, the rank and size of the data, then the shape of `h0`.
+    @_specialize(exported: true, where Scalar == Float)
+    @_specialize(exported: true, where Scalar == Double)
     public func callAsFunction(
         _ input: PackedSequence<Scalar>, h0: Tensor<Scalar>? = nil
     ) throws(TorchError) -> (output: PackedSequence<Scalar>, hN: Tensor<Scalar>) {
@@ -30,6 +32,8 @@ extension RNN {
     /// PyTorch draws them.
     ///
     /// - Throws: `TorchError` as ``callAsFunction(_:h0:)-(PackedSequence<Scalar>,_)`` does.
+    @_specialize(exported: true, where Scalar == Float)
+    @_specialize(exported: true, where Scalar == Double)
     public func callAsFunction(
         _ input: PackedSequence<Scalar>, h0: Tensor<Scalar>? = nil, generator: inout TorchGenerator
     ) throws(TorchError) -> (output: PackedSequence<Scalar>, hN: Tensor<Scalar>) {

@@ -67,6 +67,8 @@ public struct RNNCell<Scalar: RecurrentScalar>: RecurrentModule, Hashable, Custo
     ///   - hx: The state, `(N, hiddenSize)` or unbatched `(hiddenSize)`; zeros when `nil`.
     /// - Returns: The next state, in `hx`'s shape.
     /// - Throws: `TorchError` with PyTorch's messages for wrong ranks and sizes, in PyTorch's order.
+    @_specialize(exported: true, where Scalar == Float)
+    @_specialize(exported: true, where Scalar == Double)
     public func callAsFunction(_ input: Tensor<Scalar>, hx: Tensor<Scalar>? = nil) throws(TorchError) -> Tensor<Scalar> {
         let batch = try validate(
             inputShape: input.shape, inputDType: Scalar.dtype, hxShape: hx?.shape, hxDType: hx == nil ? nil : Scalar.dtype)
@@ -77,6 +79,8 @@ public struct RNNCell<Scalar: RecurrentScalar>: RecurrentModule, Hashable, Custo
     ///
     /// - Throws: `TorchError` as ``callAsFunction(_:hx:)-(Tensor<Scalar>,_)`` does, and PyTorch's
     ///   `mat1 and mat2 must have the same dtype, ...` when a dtype is not the weights'.
+    @_specialize(exported: true, where Scalar == Float)
+    @_specialize(exported: true, where Scalar == Double)
     public func callAsFunction(_ input: AnyTensor, hx: AnyTensor? = nil) throws(TorchError) -> AnyTensor {
         let batch = try validate(inputShape: input.shape, inputDType: input.dtype, hxShape: hx?.shape, hxDType: hx?.dtype)
         guard let typedInput = input.tensor(of: Scalar.self) else {

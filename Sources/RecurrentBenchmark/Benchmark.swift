@@ -84,6 +84,7 @@ public struct BenchmarkConfiguration: Hashable, Sendable, Codable {
 
 /// One row of the benchmark: both sides' median time per call, the ratio and our throughput.
 public struct BenchmarkRow: Hashable, Sendable, Codable {
+    /// What was measured.
     public var configuration: BenchmarkConfiguration
     /// PyTorch's median seconds per call.
     public var torchSeconds: Double

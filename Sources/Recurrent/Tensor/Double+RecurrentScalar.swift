@@ -10,8 +10,10 @@ extension Double: RecurrentScalar {
         lowerBound.addingProduct(generator.nextUnitDouble(), upperBound - lowerBound)
     }
 
+    /// Wraps the tensor as `AnyTensor.float64`.
     public static func erase(_ tensor: Tensor<Double>) -> AnyTensor { .float64(tensor) }
 
+    /// The tensor inside `AnyTensor.float64`, else `nil`.
     public static func unwrap(_ tensor: AnyTensor) -> Tensor<Double>? {
         if case .float64(let value) = tensor { value } else { nil }
     }

@@ -11,8 +11,10 @@ extension Float: RecurrentScalar {
         return lowerBound.addingProduct(unit, upperBound - lowerBound)
     }
 
+    /// Wraps the tensor as `AnyTensor.float32`.
     public static func erase(_ tensor: Tensor<Float>) -> AnyTensor { .float32(tensor) }
 
+    /// The tensor inside `AnyTensor.float32`, else `nil`.
     public static func unwrap(_ tensor: AnyTensor) -> Tensor<Float>? {
         if case .float32(let value) = tensor { value } else { nil }
     }

@@ -20,9 +20,7 @@ func archive(pickle: [UInt8], records: [String: Data] = [:]) -> Data {
 func tensorPickle(count: Int, offset: Int = 0, size: [Int], stride: [Int], key: String = "0") -> [UInt8] {
     var pickle = PickleWriter()
     pickle.protocolHeader()
-    pickle.global("collections", "OrderedDict")
-    pickle.emptyTuple()
-    pickle.reduce()
+    pickle.emptyOrderedDict()
     pickle.mark()
     pickle.string("w")
     pickle.tensor(storageType: "FloatStorage", key: key, count: count, offset: offset, shape: size, strides: stride)

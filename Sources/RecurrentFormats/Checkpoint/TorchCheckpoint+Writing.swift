@@ -13,9 +13,7 @@ extension TorchCheckpoint {
     public static func encode(_ stateDict: StateDict) -> Data {
         var pickle = PickleWriter()
         pickle.protocolHeader()
-        pickle.global("collections", "OrderedDict")
-        pickle.emptyTuple()
-        pickle.reduce()
+        pickle.emptyOrderedDict()
         pickle.mark()
         var records: [Data] = []
         for (index, (name, tensor)) in stateDict.enumerated() {
@@ -91,10 +89,15 @@ struct PickleWriter {
         strides.forEach { int($0) }
         tuple()
         bool(false)
+        emptyOrderedDict()
+        tuple()
+        reduce()
+    }
+
+    /// `collections.OrderedDict()`.
+    mutating func emptyOrderedDict() {
         global("collections", "OrderedDict")
         emptyTuple()
-        reduce()
-        tuple()
         reduce()
     }
 

@@ -20,24 +20,26 @@ public struct CheckpointFile: Sendable {
     ///
     /// - Throws: ``FormatError`` for a file in none of the formats, or damaged.
     public static func read(contentsOf url: URL) throws -> CheckpointFile {
-        let head = try FileHandle(forReadingFrom: url).readToEndOrPrefix(16)
+        let handle = try FileHandle(forReadingFrom: url)
+        defer { try? handle.close() }
+        let data = try Data(contentsOf: url, options: .alwaysMapped)
+        let payload = Payload(data: data, file: handle)
         let name = url.lastPathComponent
-        if ZipArchive.looksLikeZip(head) {
-            let data = try Data(contentsOf: url, options: .alwaysMapped)
+        if ZipArchive.looksLikeZip(data) {
             let archive = try ZipArchive(data, context: name)
             if archive.entries.contains(where: { $0.name.hasSuffix("data.pkl") }) {
-                return CheckpointFile(format: "torch.save (ZIP)", value: try TorchCheckpoint.read(contentsOf: url))
+                return CheckpointFile(format: "torch.save (ZIP)", value: try TorchCheckpoint.read(payload, archive: archive, context: name))
             }
-            return CheckpointFile(format: "npz", value: dictionary(try NumPyArray.readArchive(data, context: name)))
+            return CheckpointFile(format: "npz", value: dictionary(try NumPyArray.readArchive(archive, context: name)))
         }
-        if head.starts(with: [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]) {
-            return CheckpointFile(format: "npy", value: .tensor(try NumPyArray.read(contentsOf: url)))
+        if data.starts(with: [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]) {
+            return CheckpointFile(format: "npy", value: .tensor(try NumPyArray.read(data, context: name)))
         }
-        if head.count > 13, head.dropFirst(4).prefix(TorchCheckpoint.legacyMagic.count).elementsEqual(TorchCheckpoint.legacyMagic) {
-            return CheckpointFile(format: "torch.save (legacy)", value: try TorchCheckpoint.read(contentsOf: url))
+        if data.count > 13, data.dropFirst(4).prefix(TorchCheckpoint.legacyMagic.count).elementsEqual(TorchCheckpoint.legacyMagic) {
+            return CheckpointFile(format: "torch.save (legacy)", value: try TorchCheckpoint.read(payload, context: name))
         }
-        if head.count > 8, head[head.startIndex + 8] == UInt8(ascii: "{") {
-            return CheckpointFile(format: "safetensors", value: dictionary(try Safetensors.read(contentsOf: url).tensors))
+        if data.count > 8, data[data.startIndex + 8] == UInt8(ascii: "{") {
+            return CheckpointFile(format: "safetensors", value: dictionary(try Safetensors.read(data).tensors))
         }
         throw FormatError("\(name): not a torch.save, safetensors, .npz or .npy file")
     }
@@ -45,13 +47,5 @@ public struct CheckpointFile: Sendable {
     /// A state dict as a dictionary value.
     static func dictionary(_ tensors: StateDict) -> CheckpointValue {
         .dict(tensors.map { CheckpointValue.Entry(key: .string($0.key), value: .tensor($0.value)) })
-    }
-}
-
-extension FileHandle {
-    /// Up to `count` bytes from the start of the file.
-    func readToEndOrPrefix(_ count: Int) throws -> Data {
-        defer { try? close() }
-        return try read(upToCount: count) ?? Data()
     }
 }

@@ -38,7 +38,9 @@ public enum TorchCheckpoint {
         try read(Payload(data: data, file: nil), context: "checkpoint")
     }
 
-    private static func read(_ payload: Payload, context: String) throws(FormatError) -> CheckpointValue {
+    /// Reads a `torch.save` file from its payload; `archive` is the payload's ZIP directory when the
+    /// caller has already parsed it.
+    static func read(_ payload: Payload, archive: ZipArchive? = nil, context: String) throws(FormatError) -> CheckpointValue {
         let data = payload.data
         var root = Unpickler.Object.none
         var storages: [String: Range<Int>] = [:]
@@ -46,7 +48,7 @@ public enum TorchCheckpoint {
         var built: [Unpickler.Object] = []
         defer { Unpickler.dismantle(built + [root]) }
         if ZipArchive.looksLikeZip(data) {
-            let archive = try ZipArchive(data, context: context)
+            let archive = if let archive { archive } else { try ZipArchive(data, context: context) }
             guard let pickle = archive.entries.first(where: { $0.name.hasSuffix("data.pkl") }) else {
                 throw FormatError("\(context): the archive has no data.pkl record; it is not a torch.save file")
             }

@@ -107,7 +107,11 @@ public enum NumPyArray {
 
     /// Parses `.npz` bytes.
     public static func readArchive(_ data: Data, context: String = "npz") throws(FormatError) -> StateDict {
-        let archive = try ZipArchive(data, context: context)
+        try readArchive(try ZipArchive(data, context: context), context: context)
+    }
+
+    /// The arrays of an already parsed `.npz` archive.
+    static func readArchive(_ archive: ZipArchive, context: String) throws(FormatError) -> StateDict {
         var arrays = StateDict()
         for entry in archive.entries {
             guard entry.method == 0 else {

@@ -143,7 +143,7 @@ public struct Closeness: Hashable, Sendable, Codable {
         if let attributeMismatch {
             switch attributeMismatch {
             case .shape(let actual, let expected):
-                return "The values for attribute 'shape' do not match: torch.Size(\(list(actual))) != torch.Size(\(list(expected)))."
+                return "The values for attribute 'shape' do not match: torch.Size(\(formatList(actual))) != torch.Size(\(formatList(expected)))."
             case .dtype(let actual, let expected):
                 return "The values for attribute 'dtype' do not match: \(actual.torchName) != \(expected.torchName)."
             }
@@ -167,9 +167,9 @@ public struct Closeness: Hashable, Sendable, Codable {
             Tensor-likes are not close!
 
             Mismatched elements: \(mismatched) / \(total) (\(share))
-            Greatest absolute difference: \(pythonRepr(absolute.value)) at index \(tuple(absolute.index)) (up to \(atol) allowed)
-            Greatest relative difference: \(pythonRepr(relative.value)) at index \(tuple(relative.index)) (up to \(rtol) allowed)
-            At \(tuple(absolute.index)): actual \(pythonRepr(absolute.actual)), expected \(pythonRepr(absolute.expected))
+            Greatest absolute difference: \(pythonRepr(absolute.value)) at index \(formatTuple(absolute.index)) (up to \(atol) allowed)
+            Greatest relative difference: \(pythonRepr(relative.value)) at index \(formatTuple(relative.index)) (up to \(rtol) allowed)
+            At \(formatTuple(absolute.index)): actual \(pythonRepr(absolute.actual)), expected \(pythonRepr(absolute.expected))
             """
     }
 }
@@ -183,16 +183,6 @@ func unravel(_ offset: Int, shape: [Int]) -> [Int] {
         rest /= shape[dimension]
     }
     return index
-}
-
-/// A Python tuple of indices: `(0, 1)`, `(3,)`, `()`.
-func tuple(_ values: [Int]) -> String {
-    values.count == 1 ? "(\(values[0]),)" : "(" + values.map(String.init).joined(separator: ", ") + ")"
-}
-
-/// A Python list of sizes: `[3, 2]`.
-func list(_ values: [Int]) -> String {
-    "[" + values.map(String.init).joined(separator: ", ") + "]"
 }
 
 /// Python's `repr` of a float: the shortest round-tripping digits, `inf`, `nan`, and scientific

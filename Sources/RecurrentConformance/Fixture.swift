@@ -198,11 +198,11 @@ public struct Fixture: Sendable {
         if let dropout = config.dropout, dropout != 0 || dropout.isNaN { parts.append("dropout=\(dropout)") }
         if config.bidirectional == true { parts.append("bidirectional=True") }
         var text = "\(module.rawValue)(\(parts.joined(separator: ", "))) \(dtype.rawValue)"
-        if let input = tensors["input"] { text += " in\(tuple(input.shape))" }
+        if let input = tensors["input"] { text += " in\(formatTuple(input.shape))" }
         if isPacked, let lengths = tensors["lengths"]?.integers ?? tensors["packed.batch_sizes"]?.integers {
-            text += tensors["lengths"] != nil ? " lengths\(list(lengths))" : " batch_sizes\(list(lengths))"
+            text += tensors["lengths"] != nil ? " lengths\(formatList(lengths))" : " batch_sizes\(formatList(lengths))"
         }
-        if let h0 = tensors["h0"] ?? tensors["hx"] { text += " h0\(tuple(h0.shape))" }
+        if let h0 = tensors["h0"] ?? tensors["hx"] { text += " h0\(formatTuple(h0.shape))" }
         if training && (config.dropout ?? 0) > 0 { text += " train" }
         return text
     }

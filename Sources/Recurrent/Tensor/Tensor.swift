@@ -71,11 +71,6 @@ public struct Tensor<Scalar: BinaryFloatingPoint & Sendable>: Sendable, Hashable
         Tensor<Other>(unchecked: shape, scalars: scalars.map { Other($0) })
     }
 
-    /// Calls `body` with mutable access to the elements, for kernels that write in place.
-    mutating func withUnsafeMutableScalars<R>(_ body: (inout UnsafeMutableBufferPointer<Scalar>) throws -> R) rethrows -> R {
-        try scalars.withUnsafeMutableBufferPointer(body)
-    }
-
     /// Swaps the first two dimensions, the layout change between batch-first `(N, L, ·)` and
     /// time-major `(L, N, ·)` tensors.
     func transposingFirstTwoDimensions() -> Tensor {
@@ -124,11 +119,11 @@ extension Tensor: CustomStringConvertible {
 }
 
 /// `[a, b, c]`, the way PyTorch prints a list of sizes.
-func formatList(_ values: [Int]) -> String {
+package func formatList(_ values: [Int]) -> String {
     "[" + values.map(String.init).joined(separator: ", ") + "]"
 }
 
 /// `(a, b, c)`, the way Python prints a tuple of sizes (`(a,)` for one element).
-func formatTuple(_ values: [Int]) -> String {
+package func formatTuple(_ values: [Int]) -> String {
     values.count == 1 ? "(\(values[0]),)" : "(" + values.map(String.init).joined(separator: ", ") + ")"
 }

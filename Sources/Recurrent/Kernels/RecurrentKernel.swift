@@ -1,9 +1,11 @@
 /// The arithmetic of an Elman RNN on BLAS.
 ///
 /// Per layer and direction, the input projection of every step is one matrix product over all rows,
-/// written onto the biases (`b_ih + b_hh` in every row); each step then adds `h · W_hhᵀ` with one
-/// matrix product (a matrix-vector product for a single sequence) straight into the step's output rows
-/// and applies the activation there. PyTorch adds the same terms, grouped
+/// written straight into the direction's columns of the output on top of the biases (`b_ih + b_hh` in
+/// every row). Each step then adds `h · W_hhᵀ` into its own output rows with one matrix product (a
+/// matrix-vector product for a single sequence), reading `h` from the previous step's output rows, and
+/// applies the activation in place. The output doubles as the state, so the time loop neither
+/// allocates nor copies. PyTorch adds the same terms, grouped
 /// `act((h · W_hhᵀ + b_hh) + (x · W_ihᵀ + b_ih))`; the grouping and BLAS's summation order differ from
 /// PyTorch's only in the last bits, which assert_close's tolerances absorb.
 ///
@@ -15,74 +17,101 @@ enum RecurrentKernel {
     /// sequences of the batch.
     ///
     /// A padded `(L, N, features)` input is the case `batchSizes == [N, N, ...]`; a packed sequence
-    /// passes its shrinking batch sizes, so each step computes only the sequences still running. A
-    /// sequence that has ended keeps its last state, and in `reverse` a sequence starts from its own
-    /// initial state at its own last step: the rows beyond `batchSizes[t]` are simply left alone.
+    /// passes its non-increasing batch sizes, so each step computes only the sequences still running. A
+    /// sequence's final state is its state after its own last step; in `reverse`, a sequence starts
+    /// from its own initial state at its own last step.
     ///
     /// Writes each step's states into columns `outputOffset ..< outputOffset + H` of the matching rows
     /// of the `(Σ batchSizes, outputWidth)` output, and the final states into `finalState`
-    /// (`(batchSizes[0], H)`).
+    /// (`(batchSizes[0], H)`). `initialState` is `(batchSizes[0], H)`, or `nil` for zeros.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     static func runDirection<Scalar: RecurrentScalar>(
         _ weights: CellWeights<Scalar>, nonlinearity: Nonlinearity,
         input: UnsafeBufferPointer<Scalar>, features: Int, batchSizes: [Int],
-        initialState: ArraySlice<Scalar>?, reverse: Bool,
+        initialState: UnsafeBufferPointer<Scalar>?, reverse: Bool,
         output: UnsafeMutableBufferPointer<Scalar>, outputWidth: Int, outputOffset: Int,
         finalState: UnsafeMutableBufferPointer<Scalar>
     ) {
         let hidden = weights.weightHH.shape[0]
         let totalRows = batchSizes.reduce(0, +)
-        let stateSize = (batchSizes.first ?? 0) * hidden
         guard totalRows > 0, hidden > 0, let outputBase = output.baseAddress else { return }
+        let columns = outputBase + outputOffset
+        func row(_ index: Int) -> UnsafeMutablePointer<Scalar> { columns + index * outputWidth }
 
-        // Every row of the projection starts as b_ih + b_hh, then takes x · W_ihᵀ on top.
-        var projected = [Scalar](repeating: 0, count: totalRows * hidden)
-        if let biasIH = weights.biasIH, let biasHH = weights.biasHH {
-            let bias = zip(biasIH.scalars, biasHH.scalars).map { $0 + $1 }
-            for row in 0..<totalRows { projected.replaceSubrange((row * hidden)..<((row + 1) * hidden), with: bias) }
-        }
-        projected.withUnsafeMutableBufferPointer { projected in
-            weights.weightIH.scalars.withUnsafeBufferPointer { weight in
-                if features > 0, let x = input.baseAddress, let w = weight.baseAddress {
-                    BLAS.gemm(
-                        m: totalRows, n: hidden, k: features, a: x, lda: features, b: w, ldb: features, transposeB: true,
-                        beta: 1, c: projected.baseAddress!, ldc: hidden)
-                }
-            }
-        }
+        project(weights, input: input, features: features, rows: totalRows, hidden: hidden, into: columns, ldc: outputWidth)
 
-        var state = initialState.map(Array.init) ?? [Scalar](repeating: 0, count: stateSize)
         var firstRow = [Int](repeating: 0, count: batchSizes.count)
         for t in batchSizes.indices.dropFirst() { firstRow[t] = firstRow[t - 1] + batchSizes[t - 1] }
-        projected.withUnsafeBufferPointer { projected in
-            weights.weightHH.scalars.withUnsafeBufferPointer { recurrent in
-                state.withUnsafeMutableBufferPointer { state in
-                    let w = recurrent.baseAddress!
-                    let h = state.baseAddress!
-                    for step in batchSizes.indices {
-                        let t = reverse ? batchSizes.count - 1 - step : step
-                        let rows = batchSizes[t]
-                        let block = outputBase + firstRow[t] * outputWidth + outputOffset
-                        for row in 0..<rows {
-                            (block + row * outputWidth).update(from: projected.baseAddress! + (firstRow[t] + row) * hidden, count: hidden)
-                        }
-                        if rows == 1 {
-                            BLAS.gemv(m: hidden, n: hidden, a: w, lda: hidden, x: h, y: block)
-                        } else {
-                            BLAS.gemm(
-                                m: rows, n: hidden, k: hidden, a: h, lda: hidden, b: w, ldb: hidden, transposeB: true,
-                                beta: 1, c: block, ldc: outputWidth)
-                        }
-                        for row in 0..<rows {
-                            let values = UnsafeMutableBufferPointer(start: block + row * outputWidth, count: hidden)
-                            Activation.apply(nonlinearity, to: values)
-                            (h + row * hidden).update(from: values.baseAddress!, count: hidden)
-                        }
-                    }
+        let initial = initialState?.baseAddress
+        weights.weightHH.scalars.withUnsafeBufferPointer { recurrent in
+            let w = recurrent.baseAddress!
+            // Adds `h · W_hhᵀ` to `count` rows from `block`, `h` being `count` rows from `state`.
+            func recur(_ count: Int, state: UnsafePointer<Scalar>, ldState: Int, block: UnsafeMutablePointer<Scalar>) {
+                if count == 1 {
+                    BLAS.gemv(m: hidden, n: hidden, a: w, lda: hidden, x: state, y: block)
+                } else {
+                    BLAS.gemm(
+                        m: count, n: hidden, k: hidden, a: state, lda: ldState, b: w, ldb: hidden, transposeB: true,
+                        beta: 1, c: block, ldc: outputWidth)
                 }
             }
+            var previous: (rows: Int, block: UnsafeMutablePointer<Scalar>)? = nil
+            for step in batchSizes.indices {
+                let t = reverse ? batchSizes.count - 1 - step : step
+                let rows = batchSizes[t]
+                let block = row(firstRow[t])
+                // Rows that ran at the previous step continue from there; the others (only in reverse,
+                // where sequences join as the batch grows) start from their initial state.
+                let carried = previous.map { min($0.rows, rows) } ?? 0
+                if let previous, carried > 0 {
+                    recur(carried, state: previous.block, ldState: outputWidth, block: block)
+                }
+                if let initial, carried < rows {
+                    recur(rows - carried, state: initial + carried * hidden, ldState: hidden, block: row(firstRow[t] + carried))
+                }
+                if outputWidth == hidden {
+                    Activation.apply(nonlinearity, to: UnsafeMutableBufferPointer(start: block, count: rows * hidden))
+                } else {
+                    for r in 0..<rows {
+                        Activation.apply(nonlinearity, to: UnsafeMutableBufferPointer(start: block + r * outputWidth, count: hidden))
+                    }
+                }
+                previous = (rows, block)
+            }
         }
-        for i in 0..<stateSize { finalState[i] = state[i] }
+
+        // A sequence's final state is its output at its last step: step 0 in reverse; in the forward
+        // direction, the step after which the batch shrinks below it.
+        guard let final = finalState.baseAddress else { return }
+        for t in reverse ? [0] : Array(batchSizes.indices) {
+            let continuing = reverse || t == batchSizes.count - 1 ? 0 : batchSizes[t + 1]
+            for b in continuing..<batchSizes[t] { (final + b * hidden).update(from: row(firstRow[t] + b), count: hidden) }
+        }
+    }
+
+    /// Writes `b_ih + b_hh + x · W_ihᵀ` (or `x · W_ihᵀ` without biases) into `rows` rows of `hidden`
+    /// columns from `target`, `ldc` apart.
+    private static func project<Scalar: RecurrentScalar>(
+        _ weights: CellWeights<Scalar>, input: UnsafeBufferPointer<Scalar>, features: Int, rows: Int, hidden: Int,
+        into target: UnsafeMutablePointer<Scalar>, ldc: Int
+    ) {
+        var beta: Scalar = 0
+        if let biasIH = weights.biasIH, let biasHH = weights.biasHH {
+            let bias = zip(biasIH.scalars, biasHH.scalars).map { $0 + $1 }
+            bias.withUnsafeBufferPointer { bias in
+                for r in 0..<rows { (target + r * ldc).update(from: bias.baseAddress!, count: hidden) }
+            }
+            beta = 1
+        }
+        weights.weightIH.scalars.withUnsafeBufferPointer { weight in
+            if features > 0, let x = input.baseAddress, let w = weight.baseAddress {
+                BLAS.gemm(
+                    m: rows, n: hidden, k: features, a: x, lda: features, b: w, ldb: features, transposeB: true,
+                    beta: beta, c: target, ldc: ldc)
+            } else if beta == 0 {
+                for r in 0..<rows { (target + r * ldc).update(repeating: 0, count: hidden) }
+            }
+        }
     }
 }

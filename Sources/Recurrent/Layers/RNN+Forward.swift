@@ -168,16 +168,18 @@ extension RNN {
             var layerOutput = [Scalar](repeating: 0, count: totalRows * width)
             for direction in 0..<directions {
                 let index = layer * directions + direction
+                let states = (index * stateSize)..<((index + 1) * stateSize)
                 layerInput.withUnsafeBufferPointer { source in
                     layerOutput.withUnsafeMutableBufferPointer { target in
                         hN.withUnsafeMutableBufferPointer { hN in
-                            RecurrentKernel.runDirection(
-                                cells[index], nonlinearity: nonlinearity,
-                                input: source, features: features, batchSizes: batchSizes,
-                                initialState: h0?[(index * stateSize)..<((index + 1) * stateSize)],
-                                reverse: direction == 1,
-                                output: target, outputWidth: width, outputOffset: direction * hiddenSize,
-                                finalState: UnsafeMutableBufferPointer(rebasing: hN[(index * stateSize)..<((index + 1) * stateSize)]))
+                            withInitialState(h0, states) { initialState in
+                                RecurrentKernel.runDirection(
+                                    cells[index], nonlinearity: nonlinearity,
+                                    input: source, features: features, batchSizes: batchSizes,
+                                    initialState: initialState, reverse: direction == 1,
+                                    output: target, outputWidth: width, outputOffset: direction * hiddenSize,
+                                    finalState: UnsafeMutableBufferPointer(rebasing: hN[states]))
+                            }
                         }
                     }
                 }
@@ -191,4 +193,12 @@ extension RNN {
         }
         return (layerInput, hN)
     }
+}
+
+/// Calls `body` with `states` of `scalars`, or with `nil` when there are none.
+func withInitialState<Scalar, Result>(
+    _ scalars: [Scalar]?, _ states: Range<Int>, _ body: (UnsafeBufferPointer<Scalar>?) -> Result
+) -> Result {
+    guard let scalars else { return body(nil) }
+    return scalars.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[states])) }
 }

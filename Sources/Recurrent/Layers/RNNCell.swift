@@ -127,11 +127,13 @@ public struct RNNCell<Scalar: RecurrentScalar>: RecurrentModule, Hashable, Custo
         input.scalars.withUnsafeBufferPointer { source in
             next.withUnsafeMutableBufferPointer { finalState in
                 unused.withUnsafeMutableBufferPointer { output in
-                    RecurrentKernel.runDirection(
-                        weights, nonlinearity: nonlinearity,
-                        input: source, features: inputSize, batchSizes: [batch],
-                        initialState: hx?.scalars[...], reverse: false,
-                        output: output, outputWidth: hiddenSize, outputOffset: 0, finalState: finalState)
+                    withInitialState(hx?.scalars, 0..<(batch * hiddenSize)) { initialState in
+                        RecurrentKernel.runDirection(
+                            weights, nonlinearity: nonlinearity,
+                            input: source, features: inputSize, batchSizes: [batch],
+                            initialState: initialState, reverse: false,
+                            output: output, outputWidth: hiddenSize, outputOffset: 0, finalState: finalState)
+                    }
                 }
             }
         }

@@ -38,7 +38,7 @@ enum BLAS {
         }
     }
 
-    /// `y = A · x + y` for a row-major `m × n` matrix `A`.
+    /// `y = Aᵀ · x + y` for a row-major `m × n` matrix `A`.
     @inline(__always)
     static func gemv<Scalar: RecurrentScalar>(
         m: Int, n: Int, a: UnsafePointer<Scalar>, lda: Int, x: UnsafePointer<Scalar>, y: UnsafeMutablePointer<Scalar>
@@ -48,7 +48,7 @@ enum BLAS {
             a.withMemoryRebound(to: Float.self, capacity: 1) { a in
                 x.withMemoryRebound(to: Float.self, capacity: 1) { x in
                     y.withMemoryRebound(to: Float.self, capacity: 1) { y in
-                        cblas_sgemv(CblasRowMajor, CblasNoTrans, blasInt(m), blasInt(n), 1, a, blasInt(lda), x, 1, 1, y, 1)
+                        cblas_sgemv(CblasRowMajor, CblasTrans, blasInt(m), blasInt(n), 1, a, blasInt(lda), x, 1, 1, y, 1)
                     }
                 }
             }
@@ -56,7 +56,7 @@ enum BLAS {
             a.withMemoryRebound(to: Double.self, capacity: 1) { a in
                 x.withMemoryRebound(to: Double.self, capacity: 1) { x in
                     y.withMemoryRebound(to: Double.self, capacity: 1) { y in
-                        cblas_dgemv(CblasRowMajor, CblasNoTrans, blasInt(m), blasInt(n), 1, a, blasInt(lda), x, 1, 1, y, 1)
+                        cblas_dgemv(CblasRowMajor, CblasTrans, blasInt(m), blasInt(n), 1, a, blasInt(lda), x, 1, 1, y, 1)
                     }
                 }
             }

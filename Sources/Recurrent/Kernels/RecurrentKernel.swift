@@ -3,8 +3,8 @@
 /// Per layer and direction, the input projection of every step is one matrix product over all rows,
 /// written straight into the direction's columns of the output on top of the biases (`b_ih + b_hh` in
 /// every row). Each step then adds `h · W_hhᵀ` into its own output rows with one matrix product (a
-/// matrix-vector product for a single sequence), reading `h` from the previous step's output rows, and
-/// applies the activation in place. The output doubles as the state, so the time loop neither
+/// matrix-vector product for a single sequence) by the transposed copy of `W_hh` that ``CellWeights``
+/// keeps, reading `h` from the previous step's output rows, and applies the activation in place. The output doubles as the state, so the time loop neither
 /// allocates nor copies. PyTorch adds the same terms, grouped
 /// `act((h · W_hhᵀ + b_hh) + (x · W_ihᵀ + b_ih))`; the grouping and BLAS's summation order differ from
 /// PyTorch's only in the last bits, which assert_close's tolerances absorb.
@@ -33,7 +33,7 @@ enum RecurrentKernel {
         output: UnsafeMutableBufferPointer<Scalar>, outputWidth: Int, outputOffset: Int,
         finalState: UnsafeMutableBufferPointer<Scalar>
     ) {
-        let hidden = weights.weightHH.shape[0]
+        let hidden = weights.hiddenSize
         let totalRows = batchSizes.reduce(0, +)
         guard totalRows > 0, hidden > 0, let outputBase = output.baseAddress else { return }
         let columns = outputBase + outputOffset
@@ -44,7 +44,7 @@ enum RecurrentKernel {
         var firstRow = [Int](repeating: 0, count: batchSizes.count)
         for t in batchSizes.indices.dropFirst() { firstRow[t] = firstRow[t - 1] + batchSizes[t - 1] }
         let initial = initialState?.baseAddress
-        weights.weightHH.scalars.withUnsafeBufferPointer { recurrent in
+        weights.weightHHTransposed.scalars.withUnsafeBufferPointer { recurrent in
             let w = recurrent.baseAddress!
             // Adds `h · W_hhᵀ` to `count` rows from `block`, `h` being `count` rows from `state`.
             func recur(_ count: Int, state: UnsafePointer<Scalar>, ldState: Int, block: UnsafeMutablePointer<Scalar>) {
@@ -52,7 +52,7 @@ enum RecurrentKernel {
                     BLAS.gemv(m: hidden, n: hidden, a: w, lda: hidden, x: state, y: block)
                 } else {
                     BLAS.gemm(
-                        m: count, n: hidden, k: hidden, a: state, lda: ldState, b: w, ldb: hidden, transposeB: true,
+                        m: count, n: hidden, k: hidden, a: state, lda: ldState, b: w, ldb: hidden, transposeB: false,
                         beta: 1, c: block, ldc: outputWidth)
                 }
             }

@@ -37,7 +37,8 @@ extension RNN {
         }
         var numLayers = 1
         while scoped["weight_ih_l\(numLayers)"] != nil { numLayers += 1 }
-        // The weights start empty: a checkpoint's tensors become the parameters without a copy.
+        // The weights start empty: a checkpoint's tensors become the parameters without a copy (W_hh
+        // alone is copied, into the transposed layout the recurrence multiplies by).
         try self.init(
             inputSize: first.shape[1], hiddenSize: first.shape[0], numLayers: numLayers, nonlinearity: nonlinearity,
             bias: scoped["bias_ih_l0"] != nil, batchFirst: batchFirst, dropout: 0,

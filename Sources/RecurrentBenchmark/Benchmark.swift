@@ -138,8 +138,8 @@ public final class Benchmark {
     /// `quick` measures for less time.
     public init(python: Python, threads: Int?, quick: Bool) throws(PythonError) {
         self.python = python
-        measurementSeconds = quick ? 0.05 : 0.2
-        rounds = quick ? 3 : 5
+        measurementSeconds = quick ? 0.1 : 0.25
+        rounds = quick ? 5 : 7
         if let threads {
             BLASThreads.count = threads
             try python.run("import torch\ntorch.set_num_threads(\(threads))")
@@ -224,14 +224,13 @@ public final class Benchmark {
             _ = try ours(1)
             memory = max(0, ResidentMemory.peak() - baseline)
         }
-        // Warm up, then size each measurement to last long enough.
-        let once = max(try ours(1), try torch(1), 1e-7)
-        let count = max(1, Int(measurementSeconds / once))
+        let torchCount = try calibratedCount(torch)
+        let ourCount = try calibratedCount(ours)
         var torchTimes: [Double] = []
         var ourTimes: [Double] = []
         for _ in 0..<rounds {
-            torchTimes.append(try torch(count) / Double(count))
-            ourTimes.append(try ours(count) / Double(count))
+            torchTimes.append(try torch(torchCount) / Double(torchCount))
+            ourTimes.append(try ours(ourCount) / Double(ourCount))
         }
         let ourMedian = median(ourTimes)
         return BenchmarkRow(
@@ -240,6 +239,21 @@ public final class Benchmark {
     }
 
     private func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+
+    /// The number of calls that makes one measurement last `measurementSeconds`, found by running
+    /// `run(count)` with a doubling count until a run lasts a quarter of that: the runs also warm up
+    /// the caches, the allocator and the BLAS, so a slow first call does not size the measurement.
+    private func calibratedCount(_ run: (Int) throws -> Double) throws -> Int {
+        var count = 1
+        while true {
+            let seconds = try run(count)
+            guard seconds.isFinite else { return count }
+            if seconds >= measurementSeconds / 4 {
+                return max(1, Int((Double(count) * measurementSeconds / seconds).rounded(.up)))
+            }
+            count *= 2
+        }
+    }
 
     private static let source = """
         import json, time, torch

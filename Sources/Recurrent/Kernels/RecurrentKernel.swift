@@ -98,9 +98,13 @@ enum RecurrentKernel {
     ) {
         var beta: Scalar = 0
         if let biasIH = weights.biasIH, let biasHH = weights.biasHH {
-            let bias = zip(biasIH.scalars, biasHH.scalars).map { $0 + $1 }
-            bias.withUnsafeBufferPointer { bias in
-                for r in 0..<rows { (target + r * ldc).update(from: bias.baseAddress!, count: hidden) }
+            biasIH.scalars.withUnsafeBufferPointer { biasIH in
+                biasHH.scalars.withUnsafeBufferPointer { biasHH in
+                    for r in 0..<rows {
+                        let row = target + r * ldc
+                        for j in 0..<hidden { row[j] = biasIH[j] + biasHH[j] }
+                    }
+                }
             }
             beta = 1
         }

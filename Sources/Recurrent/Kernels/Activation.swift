@@ -15,7 +15,13 @@ enum Activation {
         case .tanh:
             for i in values.indices { values[i] = tanh(values[i]) }
         case .relu:
-            for i in values.indices where values[i] < 0 { values[i] = 0 }
+            // A select on a hoisted zero, not a conditional store: only in this form does the loop
+            // vectorise (to maxps, which keeps NaN and -0), with no branch on the sign.
+            let zero: Scalar = 0
+            for i in values.indices {
+                let value = values[i]
+                values[i] = value < zero ? zero : value
+            }
         }
     }
 

@@ -53,7 +53,7 @@ public final class Python: @unchecked Sendable {
             let python = try withGIL { () throws(PythonError) -> Python in
                 let helpers = try loadHelpers()
                 for path in sitePackages.reversed() { try helpers.attribute("add_site_dir").call(PythonObject(path)) }
-                let torch = try PythonObject(owning: recurrent_import("torch"))
+                let torch = try helpers.attribute("import_torch").call()
                 let torchVersion = try torch.attribute("__version__").string()
                 return Python(version: interpreter, torch: torch, torchVersion: torchVersion, helpers: helpers)
             }
@@ -129,6 +129,21 @@ public final class Python: @unchecked Sendable {
                 site.addsitedir(path)
             sys.path.remove(path)
             sys.path.insert(0, path)
+
+        def import_torch():
+            # This process links OpenBLAS, whose sgemm_ and kin are global symbols. libtorch_cpu exports
+            # the same names from the MKL it bundles and calls them through its PLT, so a plain import
+            # binds torch's matrix products to OpenBLAS: not the torch users run, and at two threads
+            # OpenBLAS's pool inside torch's OpenMP regions made it 4x slower. RTLD_DEEPBIND makes
+            # torch's libraries resolve to their own symbols first.
+            import os
+            flags = sys.getdlopenflags()
+            sys.setdlopenflags(flags | getattr(os, "RTLD_DEEPBIND", 0))
+            try:
+                import torch
+            finally:
+                sys.setdlopenflags(flags)
+            return torch
 
         def run(code):
             namespace = {"__name__": "__recurrent__"}

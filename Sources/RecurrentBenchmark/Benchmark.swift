@@ -133,6 +133,10 @@ public final class Benchmark {
     public var measurementSeconds: Double
     /// How many interleaved measurements each side gets.
     public var rounds: Int
+    /// How long each side rests before it is measured when several threads run: OpenBLAS's idle workers
+    /// spin for about 2^28 cycles before they sleep, and a thread pool still spinning from one side
+    /// would take the other side's cores.
+    public var handoverSeconds: Double = 0.3
 
     /// Prepares a benchmark in the embedded `python`, fixing both sides' threads when `threads` is given;
     /// `quick` measures for less time.
@@ -224,12 +228,17 @@ public final class Benchmark {
             _ = try ours(1)
             memory = max(0, ResidentMemory.peak() - baseline)
         }
+        let handover = BLASThreads.count > 1 ? handoverSeconds : 0
+        func rest() { if handover > 0 { Thread.sleep(forTimeInterval: handover) } }
+        rest()
         let torchCount = try calibratedCount(torch)
         let ourCount = try calibratedCount(ours)
         var torchTimes: [Double] = []
         var ourTimes: [Double] = []
         for _ in 0..<rounds {
+            rest()
             torchTimes.append(try torch(torchCount) / Double(torchCount))
+            rest()
             ourTimes.append(try ours(ourCount) / Double(ourCount))
         }
         let ourMedian = median(ourTimes)

@@ -174,3 +174,36 @@ extension RNNForwardTests {
         try check(Float.self, tolerance: 1e-5)
     }
 }
+
+extension RNNForwardTests {
+    /// Large enough steps go to a team of threads, each owning whole 16-column blocks (here 8 and 9 of
+    /// the 17 that 264 units make), meeting at a barrier after every step.
+    @Test("split over two threads, the forward matches one thread and the reference loop, padded and packed")
+    func threadsMatch() throws {
+        let previous = BLASThreads.count
+        defer { BLASThreads.count = previous }
+        let (batch, hidden) = (16, 264)
+        let x: Tensor<Double> = randomTensor([3, batch, 5], seed: 21)
+        let lengths = (0..<batch).map { 1 + $0 % 3 }
+        for bidirectional in [false, true] {
+            let rnn = try RNN<Double>(inputSize: 5, hiddenSize: hidden, bidirectional: bidirectional, seed: 9)
+            let h0: Tensor<Double> = randomTensor([rnn.numDirections, batch, hidden], seed: 22)
+            let packed = try packPaddedSequence(x, lengths: lengths, enforceSorted: false)
+            BLASThreads.count = 2
+            #expect(RecurrentKernel.parallelWorkers(stepProduct: batch * hidden * hidden, hidden: hidden) == 2)
+            let split = try rnn(x, h0: h0)
+            let splitPacked = try rnn(packed, h0: h0)
+            BLASThreads.count = 1
+            let single = try rnn(x, h0: h0)
+            let singlePacked = try rnn(packed, h0: h0)
+            let reference = referenceForward(rnn, nested(x), nested(h0))
+            let expected = reference.output.flatMap { $0.flatMap { $0 } } + reference.hN.flatMap { $0.flatMap { $0 } }
+            let worst = zip(split.output.scalars + split.hN.scalars, expected).map { ($0 - $1).magnitude }.max() ?? 0
+            #expect(worst <= 1e-12, "bidirectional \(bidirectional): worst difference from the reference \(worst)")
+            let splitValues: [Double] = split.output.scalars + split.hN.scalars + splitPacked.output.data.scalars + splitPacked.hN.scalars
+            let singleValues: [Double] = single.output.scalars + single.hN.scalars + singlePacked.output.data.scalars + singlePacked.hN.scalars
+            let apart = zip(splitValues, singleValues).map { ($0 - $1).magnitude }.max() ?? 0
+            #expect(apart <= 1e-12, "bidirectional \(bidirectional): split and single threads differ by \(apart)")
+        }
+    }
+}

@@ -1,29 +1,53 @@
 import CBLAS
+import Foundation
 
-/// The number of threads the BLAS under the forward pass uses.
+/// The number of threads the forward pass uses.
 ///
-/// By default OpenBLAS uses every core, as PyTorch does; set a count to fix it, for instance to compare
-/// with PyTorch at the same count (`torch.set_num_threads`). Accelerate manages its own threads, so on
-/// macOS the setting reads 0 and setting it does nothing.
+/// By default every core, as PyTorch does; set a count to fix it, for instance to compare with PyTorch
+/// at the same count (`torch.set_num_threads`). OpenBLAS threads each large matrix product with it; the
+/// recurrence, whose per-step products are too small for OpenBLAS to thread well, splits each step's
+/// columns over that many threads of its own, with OpenBLAS on one thread meanwhile. Accelerate manages
+/// its own threads, so on macOS the setting reads 0 and setting it does nothing.
 ///
 /// ```swift
 /// BLASThreads.count = 1
 /// ```
 public enum BLASThreads {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var configured: Int?
+    #if !canImport(Accelerate)
+    /// OpenBLAS's own default (its core count), read before anything changes it.
+    private static let initial = Int(openblas_get_num_threads())
+    #endif
+
     /// The thread count in use.
     public static var count: Int {
         get {
             #if canImport(Accelerate)
             0
             #else
-            Int(openblas_get_num_threads())
+            lock.withLock { configured } ?? initial
             #endif
         }
         set {
             #if !canImport(Accelerate)
-            openblas_set_num_threads(Int32(clamping: max(newValue, 1)))
+            let value = max(newValue, 1)
+            lock.withLock { configured = value }
+            openblas_set_num_threads(Int32(clamping: value))
             #endif
         }
+    }
+
+    /// Runs `body` with OpenBLAS on one thread, for callers that share the work among threads of their
+    /// own: OpenBLAS would otherwise thread each of their calls too, or serialise them.
+    static func withSingleThreadedBLAS<Result>(_ body: () -> Result) -> Result {
+        #if canImport(Accelerate)
+        return body()
+        #else
+        openblas_set_num_threads(1)
+        defer { openblas_set_num_threads(Int32(clamping: count)) }
+        return body()
+        #endif
     }
 
     /// The BLAS kernel chosen for this CPU (OpenBLAS's `openblas_get_corename()`, such as `Haswell`);

@@ -38,47 +38,67 @@ enum RecurrentKernel {
         guard totalRows > 0, hidden > 0, let outputBase = output.baseAddress else { return }
         let columns = outputBase + outputOffset
         func row(_ index: Int) -> UnsafeMutablePointer<Scalar> { columns + index * outputWidth }
-
-        project(weights, input: input, features: features, rows: totalRows, hidden: hidden, into: columns, ldc: outputWidth)
-
         var firstRow = [Int](repeating: 0, count: batchSizes.count)
         for t in batchSizes.indices.dropFirst() { firstRow[t] = firstRow[t - 1] + batchSizes[t - 1] }
-        let initial = initialState?.baseAddress
-        weights.weightHHTransposed.scalars.withUnsafeBufferPointer { recurrent in
-            let w = recurrent.baseAddress!
-            // Adds `h · W_hhᵀ` to `count` rows from `block`, `h` being `count` rows from `state`.
-            func recur(_ count: Int, state: UnsafePointer<Scalar>, ldState: Int, block: UnsafeMutablePointer<Scalar>) {
-                if count == 1 {
-                    BLAS.gemv(m: hidden, n: hidden, a: w, lda: hidden, x: state, y: block)
-                } else {
-                    BLAS.gemm(
-                        m: count, n: hidden, k: hidden, a: state, lda: ldState, b: w, ldb: hidden, transposeB: false,
-                        beta: 1, c: block, ldc: outputWidth)
-                }
-            }
-            var previous: (rows: Int, block: UnsafeMutablePointer<Scalar>)? = nil
-            for step in batchSizes.indices {
-                let t = reverse ? batchSizes.count - 1 - step : step
-                let rows = batchSizes[t]
-                let block = row(firstRow[t])
-                // Rows that ran at the previous step continue from there; the others (only in reverse,
-                // where sequences join as the batch grows) start from their initial state.
-                let carried = previous.map { min($0.rows, rows) } ?? 0
-                if let previous, carried > 0 {
-                    recur(carried, state: previous.block, ldState: outputWidth, block: block)
-                }
-                if let initial, carried < rows {
-                    recur(rows - carried, state: initial + carried * hidden, ldState: hidden, block: row(firstRow[t] + carried))
-                }
-                if outputWidth == hidden {
-                    Activation.apply(nonlinearity, to: UnsafeMutableBufferPointer(start: block, count: rows * hidden))
-                } else {
-                    for r in 0..<rows {
-                        Activation.apply(nonlinearity, to: UnsafeMutableBufferPointer(start: block + r * outputWidth, count: hidden))
+
+        // Computes columns `range` of every row: the projection, then the steps, meeting the other
+        // workers at `barrier` after each step, since the next one reads every column of this one.
+        func run(_ range: Range<Int>, barrier: () -> Void) {
+            project(weights, input: input, features: features, rows: totalRows, columns: range, into: columns, ldc: outputWidth)
+            let initial = initialState?.baseAddress
+            weights.weightHHTransposed.scalars.withUnsafeBufferPointer { recurrent in
+                let w = recurrent.baseAddress! + range.lowerBound
+                // Adds `h · W_hhᵀ` to `count` rows from `block` in columns `range`, `h` being `count` rows from `state`.
+                func recur(_ count: Int, state: UnsafePointer<Scalar>, ldState: Int, block: UnsafeMutablePointer<Scalar>) {
+                    let target = block + range.lowerBound
+                    if count == 1 {
+                        BLAS.gemv(m: hidden, n: range.count, a: w, lda: hidden, x: state, y: target)
+                    } else {
+                        BLAS.gemm(
+                            m: count, n: range.count, k: hidden, a: state, lda: ldState, b: w, ldb: hidden,
+                            transposeB: false, beta: 1, c: target, ldc: outputWidth)
                     }
                 }
-                previous = (rows, block)
+                var previous: (rows: Int, block: UnsafeMutablePointer<Scalar>)? = nil
+                for step in batchSizes.indices {
+                    let t = reverse ? batchSizes.count - 1 - step : step
+                    let rows = batchSizes[t]
+                    let block = row(firstRow[t])
+                    // Rows that ran at the previous step continue from there; the others (only in
+                    // reverse, where sequences join as the batch grows) start from their initial state.
+                    let carried = previous.map { min($0.rows, rows) } ?? 0
+                    if let previous, carried > 0 {
+                        recur(carried, state: previous.block, ldState: outputWidth, block: block)
+                    }
+                    if let initial, carried < rows {
+                        recur(rows - carried, state: initial + carried * hidden, ldState: hidden, block: row(firstRow[t] + carried))
+                    }
+                    if outputWidth == range.count {
+                        Activation.apply(nonlinearity, to: UnsafeMutableBufferPointer(start: block, count: rows * outputWidth))
+                    } else {
+                        for r in 0..<rows {
+                            let values = block + r * outputWidth + range.lowerBound
+                            Activation.apply(nonlinearity, to: UnsafeMutableBufferPointer(start: values, count: range.count))
+                        }
+                    }
+                    previous = (rows, block)
+                    barrier()
+                }
             }
+        }
+
+        let workers = parallelWorkers(stepProduct: batchSizes[0] * hidden * hidden, hidden: hidden)
+        if #available(macOS 15.0, iOS 18.0, tvOS 18.0, watchOS 11.0, visionOS 2.0, *), workers > 1 {
+            // Shares of whole 16-column blocks, so that each thread's products stay on full vectors.
+            let blocks = (hidden + 15) / 16
+            BLASThreads.withSingleThreadedBLAS {
+                WorkerTeam.run(count: workers) { worker, barrier in
+                    let range = min(hidden, blocks * worker / workers * 16)..<min(hidden, blocks * (worker + 1) / workers * 16)
+                    run(range, barrier: barrier)
+                }
+            }
+        } else {
+            run(0..<hidden, barrier: {})
         }
 
         // A sequence's final state is its output at its last step: step 0 in reverse; in the forward
@@ -90,10 +110,19 @@ enum RecurrentKernel {
         }
     }
 
-    /// Writes `b_ih + b_hh + x · W_ihᵀ` (or `x · W_ihᵀ` without biases) into `rows` rows of `hidden`
-    /// columns from `target`, `ldc` apart.
+    /// The threads worth splitting a direction over: ``BLASThreads/count`` when each step's product
+    /// (`stepProduct` multiply-adds) is large enough for every thread's share to dwarf a barrier and to
+    /// keep whole vectors, else one.
+    static func parallelWorkers(stepProduct: Int, hidden: Int) -> Int {
+        let threads = BLASThreads.count
+        guard threads > 1, stepProduct >= 1 << 20 else { return 1 }
+        return min(threads, hidden / 64)
+    }
+
+    /// Writes `b_ih + b_hh + x · W_ihᵀ` (or `x · W_ihᵀ` without biases) into columns `range` of `rows`
+    /// rows from `target`, `ldc` apart.
     private static func project<Scalar: RecurrentScalar>(
-        _ weights: CellWeights<Scalar>, input: UnsafeBufferPointer<Scalar>, features: Int, rows: Int, hidden: Int,
+        _ weights: CellWeights<Scalar>, input: UnsafeBufferPointer<Scalar>, features: Int, rows: Int, columns range: Range<Int>,
         into target: UnsafeMutablePointer<Scalar>, ldc: Int
     ) {
         var beta: Scalar = 0
@@ -102,7 +131,7 @@ enum RecurrentKernel {
                 biasHH.scalars.withUnsafeBufferPointer { biasHH in
                     for r in 0..<rows {
                         let row = target + r * ldc
-                        for j in 0..<hidden { row[j] = biasIH[j] + biasHH[j] }
+                        for j in range { row[j] = biasIH[j] + biasHH[j] }
                     }
                 }
             }
@@ -111,10 +140,10 @@ enum RecurrentKernel {
         weights.weightIH.scalars.withUnsafeBufferPointer { weight in
             if features > 0, let x = input.baseAddress, let w = weight.baseAddress {
                 BLAS.gemm(
-                    m: rows, n: hidden, k: features, a: x, lda: features, b: w, ldb: features, transposeB: true,
-                    beta: beta, c: target, ldc: ldc)
+                    m: rows, n: range.count, k: features, a: x, lda: features, b: w + range.lowerBound * features, ldb: features,
+                    transposeB: true, beta: beta, c: target + range.lowerBound, ldc: ldc)
             } else if beta == 0 {
-                for r in 0..<rows { (target + r * ldc).update(repeating: 0, count: hidden) }
+                for r in 0..<rows { (target + r * ldc + range.lowerBound).update(repeating: 0, count: range.count) }
             }
         }
     }

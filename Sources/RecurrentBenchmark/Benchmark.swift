@@ -98,6 +98,17 @@ public struct BenchmarkRow: Hashable, Sendable, Codable {
     public var peakPercent: Double
     /// For the largest configuration: our side's peak resident memory growth while it ran.
     public var peakResidentBytes: Int?
+    /// For a packed batch: our median seconds per call for the same batch with every sequence at full
+    /// length.
+    public var fullBatchSeconds: Double?
+
+    /// For a packed batch: our cost per valid step relative to the full-length batch's (1 when time
+    /// follows the sum of the lengths exactly).
+    public var perStepCostRatio: Double? {
+        guard let fullBatchSeconds, let lengths = configuration.lengths else { return nil }
+        let full = Double(configuration.steps * configuration.batch)
+        return (oursSeconds / Double(lengths.reduce(0, +))) / (fullBatchSeconds / full)
+    }
 }
 
 /// The machine and libraries a benchmark ran on.
@@ -209,11 +220,20 @@ public final class Benchmark {
         rnn.training = false
         let x = input.converted(to: Scalar.self)
         let packed = try configuration.lengths.map { try packPaddedSequence(x, lengths: $0, enforceSorted: false) }
+        let fullLength = try configuration.lengths.map { lengths in
+            try packPaddedSequence(x, lengths: lengths.map { _ in configuration.steps }, enforceSorted: false)
+        }
         func ours(_ count: Int) throws -> Double {
             let start = ContinuousClock.now
             for _ in 0..<count {
                 if let packed { _ = try rnn(packed) } else { _ = try rnn(x) }
             }
+            return (ContinuousClock.now - start).seconds
+        }
+        func oursFullLength(_ count: Int) throws -> Double {
+            guard let fullLength else { return 0 }
+            let start = ContinuousClock.now
+            for _ in 0..<count { _ = try rnn(fullLength) }
             return (ContinuousClock.now - start).seconds
         }
         func torch(_ count: Int) throws -> Double {
@@ -241,10 +261,16 @@ public final class Benchmark {
             rest()
             ourTimes.append(try ours(ourCount) / Double(ourCount))
         }
+        var fullBatchSeconds: Double?
+        if fullLength != nil {
+            let count = try calibratedCount(oursFullLength)
+            fullBatchSeconds = median(try (0..<rounds).map { _ in try oursFullLength(count) / Double(count) })
+        }
         let ourMedian = median(ourTimes)
         return BenchmarkRow(
             configuration: configuration, torchSeconds: median(torchTimes), oursSeconds: ourMedian,
-            peakPercent: 100 * configuration.flops / ourMedian / 1e9 / peak, peakResidentBytes: memory)
+            peakPercent: 100 * configuration.flops / ourMedian / 1e9 / peak, peakResidentBytes: memory,
+            fullBatchSeconds: fullBatchSeconds)
     }
 
     private func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }

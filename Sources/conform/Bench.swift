@@ -62,6 +62,15 @@ struct Bench: ParsableCommand {
                 configuration.name.padding(toLength: 26, withPad: " ", startingAt: 0)
                     + String(format: " %10@  %10@  %6.1fx  %8.2f  %6.1f%%", time(row.torchSeconds), time(row.oursSeconds), row.ratio, row.gflops, row.peakPercent))
         }
+        for row in rows {
+            guard let ratio = row.perStepCostRatio, let full = row.fullBatchSeconds, let lengths = row.configuration.lengths else { continue }
+            let (steps, batch) = (row.configuration.steps, row.configuration.batch)
+            let sum = lengths.reduce(0, +)
+            print(String(
+                format: "\npacked:  %@: Σ lengths %d in %@, %.2f µs a step; at full length (Σ %d) %@, %.2f µs a step: %.2fx the full batch's cost per step",
+                row.configuration.name, sum, time(row.oursSeconds), row.oursSeconds / Double(sum) * 1e6,
+                steps * batch, time(full), full / Double(steps * batch) * 1e6, ratio))
+        }
         if let largest, let row = rows.first(where: { $0.configuration == largest }), let memory = row.peakResidentBytes {
             print(String(format: "\nmemory:  %@: our forward's peak resident growth %.1f MB; its tensors need %.1f MB",
                          largest.name, Double(memory) / 1e6, Double(largest.tensorBytes) / 1e6))
@@ -75,13 +84,16 @@ struct Bench: ParsableCommand {
                     var ratio: Double
                     var gflops: Double
                     var flops: Double
+                    var perStepCostRatio: Double?
                 }
             }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             let document = Document(
                 environment: environment,
-                rows: rows.map { Document.Row(row: $0, ratio: $0.ratio, gflops: $0.gflops, flops: $0.configuration.flops) })
+                rows: rows.map {
+                    Document.Row(row: $0, ratio: $0.ratio, gflops: $0.gflops, flops: $0.configuration.flops, perStepCostRatio: $0.perStepCostRatio)
+                })
             try encoder.encode(document).write(to: URL(fileURLWithPath: json))
         }
     }

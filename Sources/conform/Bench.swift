@@ -52,7 +52,7 @@ struct Bench: ParsableCommand {
         let configurations = BenchmarkConfiguration.grid(quick: quick, dtype: filter)
         let largest = configurations.max { $0.flops < $1.flops }
         print("\n" + "configuration".padding(toLength: 26, withPad: " ", startingAt: 0)
-            + "      torch        ours    ratio   GFLOP/s   % peak")
+            + "      torch        ours     ratio   GFLOP/s   % peak")
         var rows: [BenchmarkRow] = []
         for configuration in configurations {
             let peak = configuration.dtype == .float64 ? environment.gemmPeakDouble : environment.gemmPeakFloat
@@ -60,7 +60,7 @@ struct Bench: ParsableCommand {
             rows.append(row)
             print(
                 configuration.name.padding(toLength: 26, withPad: " ", startingAt: 0)
-                    + String(format: " %10@  %10@  %6.1fx  %8.2f  %6.1f%%", time(row.torchSeconds), time(row.oursSeconds), row.ratio, row.gflops, row.peakPercent))
+                    + String(format: " %10@  %10@  %7.2fx  %8.2f  %6.1f%%", time(row.torchSeconds), time(row.oursSeconds), row.ratio, row.gflops, row.peakPercent))
         }
         for row in rows {
             guard let ratio = row.perStepCostRatio, let full = row.fullBatchSeconds, let lengths = row.configuration.lengths else { continue }

@@ -18,11 +18,14 @@ let package = Package(
     targets: [
         // BLAS: OpenBLAS through pkg-config on Linux, Accelerate on macOS.
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        // The element-wise activations, cloned per x86-64 feature level and picked at load.
+        .target(name: "RecurrentSIMD"),
         // The layers and the tensors they compute on.
         .target(
             name: "Recurrent",
             dependencies: [
                 "CBLAS",
+                "RecurrentSIMD",
                 .product(name: "OrderedCollections", package: "swift-collections"),
                 .product(name: "RealModule", package: "swift-numerics"),
             ]

@@ -4,6 +4,13 @@ import Testing
 
 @Suite("The vectorised tanh")
 struct ActivationTests {
+    /// `tanh` of every value, through the buffer entry point the forward pass uses.
+    static func tanh<Scalar: RecurrentScalar>(_ values: [Scalar]) -> [Scalar] {
+        var result = values
+        result.withUnsafeMutableBufferPointer { Activation.apply(.tanh, to: $0) }
+        return result
+    }
+
     /// The distance between two values in units in the last place of the reference.
     static func ulps<Scalar: BinaryFloatingPoint>(_ value: Scalar, _ reference: Scalar) -> Double {
         if value == reference { return 0 }
@@ -25,32 +32,29 @@ struct ActivationTests {
 
     @Test("Float: at most 4 ulp from libm's tanh (the measured maximum)")
     func floatAccuracy() {
-        var worst = 0.0
-        for x in Self.points(count: 200_000) {
-            let value = Float(x)
-            worst = max(worst, Self.ulps(Activation.tanh(value), Float(Foundation.tanh(Double(value)))))
-        }
+        let points = Self.points(count: 200_000).map { Float($0) }
+        let worst = zip(Self.tanh(points), points).map { Self.ulps($0, Float(Foundation.tanh(Double($1)))) }.max() ?? 0
         #expect(worst <= 4, "max error \(worst) ulp")
     }
 
     @Test("Double: at most 5 ulp from libm's tanh (the measured maximum)")
     func doubleAccuracy() {
-        var worst = 0.0
-        for x in Self.points(count: 200_000) {
-            worst = max(worst, Self.ulps(Activation.tanh(x), Foundation.tanh(x)))
-        }
+        let points = Self.points(count: 200_000)
+        let worst = zip(Self.tanh(points), points).map { Self.ulps($0, Foundation.tanh($1)) }.max() ?? 0
         #expect(worst <= 5, "max error \(worst) ulp")
     }
 
     @Test("special values: NaN stays NaN, ±inf and huge values give ±1, the sign of zero is kept")
     func specialValues() {
-        for (x, expected) in [(Double.infinity, 1.0), (-.infinity, -1), (1e300, 1), (-1e30, -1), (40, 1)] {
-            #expect(Activation.tanh(x) == expected)
-            #expect(Activation.tanh(Float(x)) == Float(expected))
+        let inputs: [Double] = [.infinity, -.infinity, 1e300, -1e30, 40, .nan, -0.0]
+        let expected: [Double] = [1, -1, 1, -1, 1, .nan, -0.0]
+        for (result, expected) in zip(Self.tanh(inputs), expected) {
+            #expect(result == expected || (result.isNaN && expected.isNaN))
+            #expect(result.sign == expected.sign || expected.isNaN)
         }
-        #expect(Activation.tanh(Double.nan).isNaN)
-        #expect(Activation.tanh(Float.nan).isNaN)
-        #expect(Activation.tanh(-0.0).sign == .minus)
-        #expect(Activation.tanh(Float(-0.0)).sign == .minus)
+        for (result, expected) in zip(Self.tanh(inputs.map { Float($0) }), expected.map { Float($0) }) {
+            #expect(result == expected || (result.isNaN && expected.isNaN))
+            #expect(result.sign == expected.sign || expected.isNaN)
+        }
     }
 }

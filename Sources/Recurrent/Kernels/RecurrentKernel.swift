@@ -4,10 +4,14 @@
 /// written straight into the direction's columns of the output on top of the biases (`b_ih + b_hh` in
 /// every row). Each step then adds `h · W_hhᵀ` into its own output rows with one matrix product (a
 /// matrix-vector product for a single sequence) by the transposed copy of `W_hh` that ``CellWeights``
-/// keeps, reading `h` from the previous step's output rows, and applies the activation in place. The output doubles as the state, so the time loop neither
-/// allocates nor copies. PyTorch adds the same terms, grouped
-/// `act((h · W_hhᵀ + b_hh) + (x · W_ihᵀ + b_ih))`; the grouping and BLAS's summation order differ from
-/// PyTorch's only in the last bits, which assert_close's tolerances absorb.
+/// keeps, reading `h` from the previous step's output rows, and applies the activation in place. The
+/// output doubles as the state, so the time loop neither allocates nor copies. PyTorch adds the same
+/// terms, grouped `act((h · W_hhᵀ + b_hh) + (x · W_ihᵀ + b_ih))`; the grouping and BLAS's summation
+/// order differ from PyTorch's only in the last bits, which assert_close's tolerances absorb.
+///
+/// When steps are large and ``BLASThreads/count`` allows, a ``WorkerTeam`` shares each direction's
+/// columns out in whole 16-column blocks: every thread projects and steps its own columns and waits at
+/// a barrier after each step, since the next step reads all of them.
 ///
 /// Callers outside this module reach the kernels through unspecialised generic code, so each kernel
 /// carries pre-specialisations that keep its loops on concrete Float and Double arithmetic.

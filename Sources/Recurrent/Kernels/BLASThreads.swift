@@ -6,8 +6,9 @@ import Foundation
 /// By default every core, as PyTorch does; set a count to fix it, for instance to compare with PyTorch
 /// at the same count (`torch.set_num_threads`). OpenBLAS threads each large matrix product with it; the
 /// recurrence, whose per-step products are too small for OpenBLAS to thread well, splits each step's
-/// columns over that many threads of its own, with OpenBLAS on one thread meanwhile. Accelerate manages
-/// its own threads, so on macOS the setting reads 0 and setting it does nothing.
+/// columns over that many threads of its own, with OpenBLAS on one thread meanwhile. Forwards that run
+/// at once on several threads share OpenBLAS's setting, which costs them speed, never correctness.
+/// Accelerate manages its own threads, so on macOS the setting reads 0 and setting it does nothing.
 ///
 /// ```swift
 /// BLASThreads.count = 1
@@ -70,13 +71,17 @@ public enum BLASThreads {
     }
 
     /// The GFLOP/s of a square `size³` matrix product in `Scalar` with the current threads: the peak the
-    /// forward pass can hope for.
+    /// forward pass can hope for. The best of at least 8 products and half a second, so that a moment
+    /// of contention on a shared machine does not lower it.
     public static func gemmPeak<Scalar: RecurrentScalar>(_: Scalar.Type, size: Int = 1024) -> Double {
         let a = [Scalar](repeating: 0.5, count: size * size)
         var c = [Scalar](repeating: 0, count: size * size)
         let flops = 2 * Double(size * size * size)
         var best = Double.infinity
-        for _ in 0..<4 {
+        let started = ContinuousClock.now
+        var runs = 0
+        while runs < 8 || (ContinuousClock.now - started).seconds < 0.5 {
+            runs += 1
             let start = ContinuousClock.now
             a.withUnsafeBufferPointer { a in
                 c.withUnsafeMutableBufferPointer { c in

@@ -91,7 +91,7 @@ enum RecurrentKernel {
             }
         }
 
-        let workers = parallelWorkers(stepProduct: batchSizes[0] * hidden * hidden, hidden: hidden)
+        let workers = parallelWorkers(stepProduct: batchSizes[0] * hidden * hidden, steps: batchSizes.count, hidden: hidden)
         if #available(macOS 15.0, iOS 18.0, tvOS 18.0, watchOS 11.0, visionOS 2.0, *), workers > 1 {
             // Shares of whole 16-column blocks, so that each thread's products stay on full vectors.
             let blocks = (hidden + 15) / 16
@@ -115,11 +115,12 @@ enum RecurrentKernel {
     }
 
     /// The threads worth splitting a direction over: ``BLASThreads/count`` when each step's product
-    /// (`stepProduct` multiply-adds) is large enough for every thread's share to dwarf a barrier and to
-    /// keep whole vectors, else one.
-    static func parallelWorkers(stepProduct: Int, hidden: Int) -> Int {
+    /// (`stepProduct` multiply-adds) is large enough for every thread's share to dwarf a barrier
+    /// (about a microsecond) and the whole direction (`steps` of them) to dwarf starting the threads
+    /// (tens of microseconds), with at least 64 columns a thread; else one.
+    static func parallelWorkers(stepProduct: Int, steps: Int, hidden: Int) -> Int {
         let threads = BLASThreads.count
-        guard threads > 1, stepProduct >= 1 << 20 else { return 1 }
+        guard threads > 1, stepProduct >= 1 << 20, stepProduct * steps >= 1 << 24 else { return 1 }
         return min(threads, hidden / 64)
     }
 

@@ -42,8 +42,17 @@ enum RecurrentKernel {
         guard totalRows > 0, hidden > 0, let outputBase = output.baseAddress else { return }
         let columns = outputBase + outputOffset
         func row(_ index: Int) -> UnsafeMutablePointer<Scalar> { columns + index * outputWidth }
-        var firstRow = [Int](repeating: 0, count: batchSizes.count)
-        for t in batchSizes.indices.dropFirst() { firstRow[t] = firstRow[t - 1] + batchSizes[t - 1] }
+        // The index of step t's first row; read by every worker of a team, so fixed before they start.
+        let firstRow: [Int] = {
+            var starts: [Int] = []
+            starts.reserveCapacity(batchSizes.count)
+            var next = 0
+            for size in batchSizes {
+                starts.append(next)
+                next += size
+            }
+            return starts
+        }()
 
         // Computes columns `range` of every row: the projection, then the steps, meeting the other
         // workers at `barrier` after each step, since the next one reads every column of this one.

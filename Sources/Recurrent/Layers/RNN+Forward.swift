@@ -164,8 +164,11 @@ extension RNN {
         var features = inputSize
         var hN = [Scalar](repeating: 0, count: directions * numLayers * stateSize)
 
+        // The output of the layer before last, free once its successor has read it: from the third
+        // layer on, each layer writes over it instead of allocating (the kernel sets every element).
+        var spare: [Scalar]? = nil
         for layer in 0..<numLayers {
-            var layerOutput = [Scalar](repeating: 0, count: totalRows * width)
+            var layerOutput = spare.take() ?? [Scalar](repeating: 0, count: totalRows * width)
             for direction in 0..<directions {
                 let index = layer * directions + direction
                 let states = (index * stateSize)..<((index + 1) * stateSize)
@@ -188,6 +191,7 @@ extension RNN {
                 if generator == nil { generator = .seededFromSystem() }
                 Dropout.apply(probability: dropout, to: &layerOutput, generator: &generator!)
             }
+            if layer > 0 { spare = layerInput }
             layerInput = layerOutput
             features = width
         }

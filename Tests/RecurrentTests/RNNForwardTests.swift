@@ -182,6 +182,10 @@ extension RNNForwardTests {
     func threadsMatch() throws {
         let previous = BLASThreads.count
         defer { BLASThreads.count = previous }
+        BLASThreads.count = 2
+        #expect(RecurrentKernel.parallelWorkers(rows: 3, steps: 5, hidden: 20) == 1, "the documentation's example")
+        #expect(RecurrentKernel.parallelWorkers(rows: 16, steps: 1, hidden: 264) == 1, "one step: not worth starting a thread")
+        #expect(RecurrentKernel.parallelWorkers(rows: .max / 2, steps: .max, hidden: 1 << 40) == 2, "saturates, never traps")
         let (batch, hidden) = (16, 264)
         let steps = 16
         let x: Tensor<Double> = randomTensor([steps, batch, 5], seed: 21)
@@ -191,7 +195,7 @@ extension RNNForwardTests {
             let h0: Tensor<Double> = randomTensor([rnn.numDirections, batch, hidden], seed: 22)
             let packed = try packPaddedSequence(x, lengths: lengths, enforceSorted: false)
             BLASThreads.count = 2
-            #expect(RecurrentKernel.parallelWorkers(stepProduct: batch * hidden * hidden, steps: steps, hidden: hidden) == 2)
+            #expect(RecurrentKernel.parallelWorkers(rows: batch, steps: steps, hidden: hidden) == 2)
             let split = try rnn(x, h0: h0)
             let splitPacked = try rnn(packed, h0: h0)
             BLASThreads.count = 1

@@ -107,7 +107,7 @@ enum RecurrentKernel {
             }
         }
 
-        let workers = parallelWorkers(stepProduct: batchSizes[0] * hidden * hidden, steps: batchSizes.count, hidden: hidden)
+        let workers = parallelWorkers(rows: batchSizes[0], steps: batchSizes.count, hidden: hidden)
         if #available(macOS 15.0, iOS 18.0, tvOS 18.0, watchOS 11.0, visionOS 2.0, *), workers > 1 {
             // Shares of whole 16-column blocks, so that each thread's products stay on full vectors.
             let blocks = (hidden + 15) / 16
@@ -131,12 +131,18 @@ enum RecurrentKernel {
     }
 
     /// The threads worth splitting a direction over: ``BLASThreads/count`` when each step's product
-    /// (`stepProduct` multiply-adds) is large enough for every thread's share to dwarf a barrier
+    /// (`rows · hidden²` multiply-adds) is large enough for every thread's share to dwarf a barrier
     /// (about a microsecond) and the whole direction (`steps` of them) to dwarf starting the threads
     /// (tens of microseconds), with at least 64 columns a thread; else one.
-    static func parallelWorkers(stepProduct: Int, steps: Int, hidden: Int) -> Int {
+    static func parallelWorkers(rows: Int, steps: Int, hidden: Int) -> Int {
         let threads = BLASThreads.count
-        guard threads > 1, stepProduct >= 1 << 20, stepProduct * steps >= 1 << 24 else { return 1 }
+        // Saturating products: a size too large to count is large enough.
+        func times(_ a: Int, _ b: Int) -> Int {
+            let (product, overflow) = a.multipliedReportingOverflow(by: b)
+            return overflow ? .max : product
+        }
+        let stepProduct = times(times(rows, hidden), hidden)
+        guard threads > 1, stepProduct >= 1 << 20, times(stepProduct, steps) >= 1 << 24 else { return 1 }
         return min(threads, hidden / 64)
     }
 

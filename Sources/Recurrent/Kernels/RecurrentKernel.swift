@@ -27,7 +27,8 @@ enum RecurrentKernel {
     ///
     /// Writes each step's states into columns `outputOffset ..< outputOffset + H` of the matching rows
     /// of the `(Σ batchSizes, outputWidth)` output, and the final states into `finalState`
-    /// (`(batchSizes[0], H)`). `initialState` is `(batchSizes[0], H)`, or `nil` for zeros.
+    /// (`(batchSizes[0], H)`; `nil` when the caller reads them from the output, as a single step can).
+    /// `initialState` is `(batchSizes[0], H)`, or `nil` for zeros.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     static func runDirection<Scalar: RecurrentScalar>(
@@ -35,7 +36,7 @@ enum RecurrentKernel {
         input: UnsafeBufferPointer<Scalar>, features: Int, batchSizes: [Int],
         initialState: UnsafeBufferPointer<Scalar>?, reverse: Bool,
         output: UnsafeMutableBufferPointer<Scalar>, outputWidth: Int, outputOffset: Int,
-        finalState: UnsafeMutableBufferPointer<Scalar>
+        finalState: UnsafeMutableBufferPointer<Scalar>?
     ) {
         let hidden = weights.hiddenSize
         let totalRows = batchSizes.reduce(0, +)
@@ -123,7 +124,7 @@ enum RecurrentKernel {
 
         // A sequence's final state is its output at its last step: step 0 in reverse; in the forward
         // direction, the step after which the batch shrinks below it.
-        guard let final = finalState.baseAddress else { return }
+        guard let final = finalState?.baseAddress else { return }
         for t in reverse ? [0] : Array(batchSizes.indices) {
             let continuing = reverse || t == batchSizes.count - 1 ? 0 : batchSizes[t + 1]
             for b in continuing..<batchSizes[t] { (final + b * hidden).update(from: row(firstRow[t] + b), count: hidden) }

@@ -122,18 +122,16 @@ public struct RNNCell<Scalar: RecurrentScalar>: RecurrentModule, Hashable, Custo
     }
 
     private func step(_ input: Tensor<Scalar>, hx: Tensor<Scalar>?, batch: Int, isBatched: Bool) -> Tensor<Scalar> {
+        // One step's output is the next state.
         var next = [Scalar](repeating: 0, count: batch * hiddenSize)
-        var unused = [Scalar](repeating: 0, count: batch * hiddenSize)
         input.scalars.withUnsafeBufferPointer { source in
-            next.withUnsafeMutableBufferPointer { finalState in
-                unused.withUnsafeMutableBufferPointer { output in
-                    withInitialState(hx?.scalars, 0..<(batch * hiddenSize)) { initialState in
-                        RecurrentKernel.runDirection(
-                            weights, nonlinearity: nonlinearity,
-                            input: source, features: inputSize, batchSizes: [batch],
-                            initialState: initialState, reverse: false,
-                            output: output, outputWidth: hiddenSize, outputOffset: 0, finalState: finalState)
-                    }
+            next.withUnsafeMutableBufferPointer { output in
+                withInitialState(hx?.scalars, 0..<(batch * hiddenSize)) { initialState in
+                    RecurrentKernel.runDirection(
+                        weights, nonlinearity: nonlinearity,
+                        input: source, features: inputSize, batchSizes: [batch],
+                        initialState: initialState, reverse: false,
+                        output: output, outputWidth: hiddenSize, outputOffset: 0, finalState: nil)
                 }
             }
         }

@@ -223,19 +223,15 @@ public final class Benchmark {
         let fullLength = try configuration.lengths.map { lengths in
             try packPaddedSequence(x, lengths: lengths.map { _ in configuration.steps }, enforceSorted: false)
         }
-        func ours(_ count: Int) throws -> Double {
-            let start = ContinuousClock.now
-            for _ in 0..<count {
-                if let packed { _ = try rnn(packed) } else { _ = try rnn(x) }
+        // Seconds for `count` calls of `call`.
+        func timing(_ call: @escaping () throws -> Void) -> (Int) throws -> Double {
+            { count in
+                let start = ContinuousClock.now
+                for _ in 0..<count { try call() }
+                return (ContinuousClock.now - start).seconds
             }
-            return (ContinuousClock.now - start).seconds
         }
-        func oursFullLength(_ count: Int) throws -> Double {
-            guard let fullLength else { return 0 }
-            let start = ContinuousClock.now
-            for _ in 0..<count { _ = try rnn(fullLength) }
-            return (ContinuousClock.now - start).seconds
-        }
+        let ours = timing { if let packed { _ = try rnn(packed) } else { _ = try rnn(x) } }
         func torch(_ count: Int) throws -> Double {
             let seconds = try python.withGIL { () throws(PythonError) -> String in
                 try helpers.attribute("timed").call(prepared.item(0), prepared.item(1), PythonObject(count)).string()
@@ -262,7 +258,8 @@ public final class Benchmark {
             ourTimes.append(try ours(ourCount) / Double(ourCount))
         }
         var fullBatchSeconds: Double?
-        if fullLength != nil {
+        if let fullLength {
+            let oursFullLength = timing { _ = try rnn(fullLength) }
             let count = try calibratedCount(oursFullLength)
             fullBatchSeconds = median(try (0..<rounds).map { _ in try oursFullLength(count) / Double(count) })
         }

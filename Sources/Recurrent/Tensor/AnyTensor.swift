@@ -46,8 +46,7 @@ public enum AnyTensor: Sendable, Hashable {
     /// and indices are int64); `nil` for floating-point and boolean tensors.
     public var integers: [Int]? {
         guard case .raw(let raw) = self, raw.dtype != .bool, !raw.dtype.isFloatingPoint else { return nil }
-        let values: [Double] = raw.decodedScalars()
-        return values.map { Int($0) }
+        return raw.decodedIntegers()
     }
 
     /// An int64 tensor of the given integers, shaped `(count)`.
@@ -107,13 +106,32 @@ public struct RawTensor: Sendable, Hashable {
         self.bytes = bytes
     }
 
-    /// The elements as floating-point values.
-    func decodedScalars<Scalar: BinaryFloatingPoint>() -> [Scalar] {
+    /// Each element's little-endian bytes as one integer.
+    private var elementBits: [UInt64] {
         let width = dtype.byteCount
         return (0..<(bytes.count / max(width, 1))).map { index in
             var bits: UInt64 = 0
             for byte in (0..<width).reversed() { bits = bits << 8 | UInt64(bytes[index * width + byte]) }
-            return Self.decode(bits, dtype: dtype)
+            return bits
+        }
+    }
+
+    /// The elements as floating-point values.
+    func decodedScalars<Scalar: BinaryFloatingPoint>() -> [Scalar] {
+        elementBits.map { Self.decode($0, dtype: dtype) }
+    }
+
+    /// The elements of an integer tensor, exactly (through `Int`, not a floating-point type, so that
+    /// int64 values above 2^53 keep every digit).
+    func decodedIntegers() -> [Int] {
+        elementBits.map { bits in
+            switch dtype {
+            case .int8: Int(Int8(truncatingIfNeeded: bits))
+            case .int16: Int(Int16(truncatingIfNeeded: bits))
+            case .int32: Int(Int32(truncatingIfNeeded: bits))
+            case .int64: Int(Int64(bitPattern: bits))
+            default: Int(truncatingIfNeeded: bits)
+            }
         }
     }
 

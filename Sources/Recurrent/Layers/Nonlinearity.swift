@@ -14,4 +14,14 @@ public enum Nonlinearity: String, Hashable, Sendable, CaseIterable, Codable {
         }
         self = value
     }
+
+    /// Parses the nonlinearity of a `torch.nn.RNNCell`, which, unlike `torch.nn.RNN`, accepts any
+    /// string when it is built and refuses an unknown one only in `forward`, after checking the
+    /// input's shape: a caller that mirrors PyTorch builds the cell, checks the input, then calls this.
+    ///
+    /// - Throws: `TorchError` with `RNNCell.forward`'s message for any string but `"tanh"` and `"relu"`.
+    public init(rnnCellName name: String) throws(TorchError) {
+        guard let value = Nonlinearity(rawValue: name) else { throw .runtimeError("Unknown nonlinearity: \(name)") }
+        self = value
+    }
 }

@@ -5,48 +5,49 @@ import RecurrentFormats
 /// One conformance case as the generator in `tools/` writes it: a safetensors file holding the
 /// module's parameters, the inputs and PyTorch's result, described by its metadata.
 ///
+/// The fields every case has are read here; what is particular to a module (its constructor
+/// arguments, its inputs) is read by the module's ``ModuleConformance``, found by ``module``.
 /// `fixtures/README.md` documents the format field by field.
+///
+/// ```swift
+/// let fixture = try Fixture(contentsOf: url)
+/// print(fixture.module, fixture.dtype)           // RNN float32
+/// let result = FixtureRunner.run(fixture)
+/// ```
 public struct Fixture: Sendable {
-    /// The format this reader understands, written in every fixture's `format` field.
+    /// The format of a module case, written in its `format` field.
     public static let format = "recurrent-fixture/1"
+    /// The format of a checkpoint case (`checkpoints/NAME.expected.safetensors`).
+    public static let checkpointFormat = "recurrent-checkpoint/1"
+    /// The file-name suffix of a checkpoint case.
+    public static let checkpointSuffix = ".expected.safetensors"
+    /// The ``module`` of a checkpoint case.
+    public static let checkpointModule = "checkpoint"
 
-    /// What a case exercises.
-    public enum Module: String, Sendable, Codable {
-        /// `torch.nn.RNN`.
-        case rnn = "RNN"
-        /// `torch.nn.RNNCell`.
-        case rnnCell = "RNNCell"
-        /// A function of `torch.nn.utils.rnn`, named by ``Fixture/function``.
-        case utilities = "utils"
+    /// Where PyTorch raised an exception, as the generator records it in `error_stage`.
+    public enum Stage: String, Hashable, Sendable, CaseIterable, Codable {
+        /// The module's constructor.
+        case construct
+        /// The module's `forward`.
+        case forward
+        /// A function call (`torch.nn.utils.rnn`).
+        case call
     }
 
     /// What PyTorch did, which the Swift side must reproduce.
     public enum Expectation: Hashable, Sendable {
-        /// Returned `output` (and `h_n` for an RNN).
+        /// Returned results, which are compared.
         case output
         /// Built the module (with the recorded warnings); its state is in the file.
         case state
-        /// Raised an exception of `type` with `message` while constructing or running the module.
-        case error(stage: String, type: String, message: String)
+        /// Raised an exception of `type` with `message` at `stage`.
+        case error(stage: Stage, type: String, message: String)
     }
 
-    /// The case's name: the file name without `.safetensors`.
+    /// The case's name: the file name without its extension.
     public var name: String
-    /// The module under test.
-    public var module: Module
-    /// The constructor arguments, as PyTorch received them (`nil` for a utility function).
-    public var config: Configuration?
-    /// Whether an RNN case feeds a packed sequence (`input` padded with `lengths`, or `packed.*`).
-    public var isPacked: Bool
-    /// For a packed RNN case: the `enforce_sorted` argument of the packing.
-    public var enforceSorted: Bool
-    /// For a utility case: the `torch.nn.utils.rnn` function called.
-    public var function: String?
-    /// For a utility case: the keyword arguments of the call.
-    public var arguments: Arguments
-    /// For a utility case: the positional inputs, in order (each a tensor name, a `name.N` list, or a
-    /// `name.data`... packed sequence).
-    public var inputNames: [String]
+    /// The fixture's `module` field (`RNN`, `RNNCell`, `utils`), or ``checkpointModule``.
+    public var module: String
     /// The module's dtype.
     public var dtype: DType
     /// Whether the module ran in training mode.
@@ -60,165 +61,120 @@ public struct Fixture: Sendable {
     public var initSeed: UInt64?
     /// The seed passed to `torch.manual_seed` before a training-mode forward with dropout.
     public var dropoutSeed: UInt64?
-    /// The tolerance the outputs are compared with.
+    /// The tolerance the file asks for; ``FixtureRunner`` accepts it only when it is no looser than
+    /// `assert_close`'s default for ``dtype`` (see ``TolerancePolicy``).
     public var tolerance: Tolerance
     /// Whether NaN in the expected output matches NaN.
     public var equalNaN: Bool
-    /// The tensors: `state.<parameter>`, `input`, `h0`/`hx`, `output`, `h_n`.
+    /// The tensors: `state.<parameter>`, inputs and PyTorch's results.
     public var tensors: StateDict
     /// Every metadata field, including the torch version and the generator's seed.
     public var metadata: [String: String]
+    /// The directory the case was read from, where a checkpoint case finds its checkpoint.
+    public var directory: URL?
 
-    /// The constructor arguments of `nn.RNN` / `nn.RNNCell`, as the generator passed them.
-    public struct Configuration: Hashable, Sendable, Codable {
-        /// `input_size`.
-        public var inputSize: Int
-        /// `hidden_size`.
-        public var hiddenSize: Int
-        /// `num_layers` (RNN only).
-        public var numLayers: Int?
-        /// `nonlinearity`, as the string PyTorch received.
-        public var nonlinearity: String?
-        /// `bias`.
-        public var bias: Bool?
-        /// `batch_first` (RNN only).
-        public var batchFirst: Bool?
-        /// `dropout` (RNN only).
-        public var dropout: Double?
-        /// `bidirectional` (RNN only).
-        public var bidirectional: Bool?
-
-        enum CodingKeys: String, CodingKey {
-            case inputSize = "input_size", hiddenSize = "hidden_size", numLayers = "num_layers"
-            case nonlinearity, bias, batchFirst = "batch_first", dropout, bidirectional
-        }
-    }
-
-    /// The keyword arguments of a `torch.nn.utils.rnn` call.
-    public struct Arguments: Hashable, Sendable, Codable {
-        /// `batch_first`.
-        public var batchFirst: Bool?
-        /// `enforce_sorted`.
-        public var enforceSorted: Bool?
-        /// `padding_value`.
-        public var paddingValue: Double?
-        /// `total_length`.
-        public var totalLength: Int?
-        /// `padding_side`.
-        public var paddingSide: String?
-
-        enum CodingKeys: String, CodingKey {
-            case batchFirst = "batch_first", enforceSorted = "enforce_sorted", paddingValue = "padding_value"
-            case totalLength = "total_length", paddingSide = "padding_side"
-        }
-    }
-
-    /// Reads a fixture file.
+    /// Reads a fixture file: a module case (`NAME.safetensors`) or a checkpoint case
+    /// (`NAME.expected.safetensors`).
     ///
-    /// - Throws: `FormatError` when the file is not a fixture this reader understands.
+    /// - Throws: `FormatError` when the file is not a fixture this reader understands, or asks for
+    ///   more than ``FixtureLimits`` allow.
     public init(contentsOf url: URL) throws {
         let file = try Safetensors.read(contentsOf: url)
-        try self.init(name: url.deletingPathExtension().lastPathComponent, file: file)
+        try self.init(name: Self.caseName(of: url), file: file, directory: url.deletingLastPathComponent())
+    }
+
+    /// The case name of a fixture file: its name without `.safetensors`, or `checkpoint_NAME` for
+    /// `checkpoints/NAME.expected.safetensors`.
+    public static func caseName(of url: URL) -> String {
+        let file = url.lastPathComponent
+        if file.hasSuffix(checkpointSuffix) { return "checkpoint_" + file.dropLast(checkpointSuffix.count) }
+        return url.deletingPathExtension().lastPathComponent
     }
 
     /// Interprets the contents of a fixture file.
     ///
     /// - Throws: `FormatError` when a metadata field is missing or malformed.
-    public init(name: String, file: Safetensors.File) throws(FormatError) {
+    public init(name: String, file: Safetensors.File, directory: URL? = nil) throws(FormatError) {
         let metadata = file.metadata
+        self.name = name
+        self.metadata = metadata
+        self.tensors = file.tensors
+        self.directory = directory
         func field(_ key: String) throws(FormatError) -> String {
             guard let value = metadata[key] else { throw FormatError("fixture \(name): no metadata field '\(key)'") }
             return value
         }
-        func number(_ key: String) throws(FormatError) -> Double {
-            guard let value = Double(try field(key)) else { throw FormatError("fixture \(name): '\(key)' is not a number") }
-            return value
+        switch try field("format") {
+        case Self.format: module = try field("module")
+        case Self.checkpointFormat: module = Self.checkpointModule
+        case let other: throw FormatError("fixture \(name): format '\(other)' is neither \(Self.format) nor \(Self.checkpointFormat)")
         }
-        guard try field("format") == Self.format else {
-            throw FormatError("fixture \(name): format '\(metadata["format"] ?? "")' is not \(Self.format)")
-        }
-        self.name = name
-        self.metadata = metadata
-        self.tensors = file.tensors
-        guard let module = Module(rawValue: try field("module")) else {
-            throw FormatError("fixture \(name): unknown module '\(metadata["module"] ?? "")'")
-        }
-        self.module = module
         guard let dtype = DType(rawValue: try field("dtype")) else {
             throw FormatError("fixture \(name): unknown dtype '\(metadata["dtype"] ?? "")'")
         }
         self.dtype = dtype
-        let decoder = JSONDecoder()
-        decoder.nonConformingFloatDecodingStrategy = .convertFromString(
-            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        do {
-            config = try metadata["config"].map { try decoder.decode(Configuration.self, from: Data($0.utf8)) }
-            warnings = try decoder.decode([String].self, from: Data((metadata["warnings"] ?? "[]").utf8))
-            arguments = try decoder.decode(Arguments.self, from: Data((metadata["arguments"] ?? "{}").utf8))
-            inputNames = try decoder.decode([String].self, from: Data((metadata["inputs"] ?? "[]").utf8))
-        } catch let error as FormatError {
-            throw error
-        } catch {
-            throw FormatError("fixture \(name): malformed config or warnings (\(error))")
-        }
-        if module != .utilities && config == nil { throw FormatError("fixture \(name): no metadata field 'config'") }
-        function = metadata["function"]
-        if module == .utilities && function == nil { throw FormatError("fixture \(name): no metadata field 'function'") }
-        isPacked = metadata["input_kind"] == "packed"
-        enforceSorted = metadata["enforce_sorted"] != "false"
         training = metadata["training"] == "true"
-        initSeed = metadata["init_seed"].flatMap { UInt64($0) }
-        dropoutSeed = metadata["dropout_seed"].flatMap { UInt64($0) }
+        initSeed = try Self.seed(metadata["init_seed"], "init_seed", name)
+        dropoutSeed = try Self.seed(metadata["dropout_seed"], "dropout_seed", name)
         equalNaN = metadata["equal_nan"] == "true"
-        switch try field("expect") {
+        warnings = []
+        // A checkpoint case always expects its module's output.
+        let expect = module == Self.checkpointModule ? "output" : try field("expect")
+        switch expect {
         case "output": expectation = .output
         case "state": expectation = .state
         case "error":
-            expectation = .error(stage: try field("error_stage"), type: try field("error_type"), message: try field("error_message"))
+            guard let stage = Stage(rawValue: try field("error_stage")) else {
+                throw FormatError(
+                    "fixture \(name): unknown error_stage '\(metadata["error_stage"] ?? "")' "
+                        + "(one of \(Stage.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            expectation = .error(stage: stage, type: try field("error_type"), message: try field("error_message"))
         case let other: throw FormatError("fixture \(name): unknown expectation '\(other)'")
         }
         if case .error = expectation {
             tolerance = .assertCloseDefault(for: dtype)
         } else {
+            func number(_ key: String) throws(FormatError) -> Double {
+                guard let value = Double(try field(key)) else { throw FormatError("fixture \(name): '\(key)' is not a number") }
+                return value
+            }
             tolerance = Tolerance(relative: try number("rtol"), absolute: try number("atol"))
         }
+        warnings = try json("warnings", as: [String].self) ?? []
+        try FixtureLimits.check(self)
     }
 
-    /// A one-line summary of the case: the module as PyTorch would print it, with the dtype, the
-    /// input's shape and the mode.
-    public var summary: String {
-        guard let config else {
-            return "\(function ?? "?")(\(inputNames.joined(separator: ", "))) \(dtype.rawValue)"
-        }
-        var parts = ["\(config.inputSize)", "\(config.hiddenSize)"]
-        if let layers = config.numLayers, layers != 1 { parts.append("num_layers=\(layers)") }
-        if let nonlinearity = config.nonlinearity, nonlinearity != "tanh" { parts.append("nonlinearity=\(nonlinearity)") }
-        if config.bias == false { parts.append("bias=False") }
-        if config.batchFirst == true { parts.append("batch_first=True") }
-        if let dropout = config.dropout, dropout != 0 || dropout.isNaN { parts.append("dropout=\(dropout)") }
-        if config.bidirectional == true { parts.append("bidirectional=True") }
-        var text = "\(module.rawValue)(\(parts.joined(separator: ", "))) \(dtype.rawValue)"
-        if let input = tensors["input"] { text += " in\(formatTuple(input.shape))" }
-        if isPacked, let lengths = tensors["lengths"]?.integers ?? tensors["packed.batch_sizes"]?.integers {
-            text += tensors["lengths"] != nil ? " lengths\(formatList(lengths))" : " batch_sizes\(formatList(lengths))"
-        }
-        if let h0 = tensors["h0"] ?? tensors["hx"] { text += " h0\(formatTuple(h0.shape))" }
-        if training && (config.dropout ?? 0) > 0 { text += " train" }
-        return text
+    private static func seed(_ text: String?, _ key: String, _ name: String) throws(FormatError) -> UInt64? {
+        guard let text else { return nil }
+        guard let value = UInt64(text) else { throw FormatError("fixture \(name): '\(key)' is not a seed (\(text))") }
+        return value
     }
-}
 
-/// The fixture files of a directory.
-public enum FixtureDirectory {
-    /// The fixture files in `directory` whose case names match `filter` (a regular expression searched
-    /// for anywhere in the name; all files when `nil`), sorted by name.
+    /// The metadata field `key` decoded from JSON as PyTorch's keyword arguments are written (a
+    /// non-finite float as `"nan"`, `"inf"` or `"-inf"`), or `nil` when the field is absent.
     ///
-    /// - Throws: when the directory cannot be listed or `filter` is not a valid regular expression.
-    public static func caseFiles(in directory: URL, matching filter: String? = nil) throws -> [URL] {
-        let regex = try filter.map { try Regex($0) }
-        return try FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)
-            .filter { $0.pathExtension == "safetensors" }
-            .filter { url in regex.map { url.deletingPathExtension().lastPathComponent.contains($0) } ?? true }
-            .sorted { $0.lastPathComponent < $1.lastPathComponent }
+    /// - Throws: `FormatError` naming the field when its JSON does not decode as `T`.
+    public func json<T: Decodable>(_ key: String, as _: T.Type) throws(FormatError) -> T? {
+        guard let text = metadata[key] else { return nil }
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(
+            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        do {
+            return try decoder.decode(T.self, from: Data(text.utf8))
+        } catch {
+            throw FormatError("fixture \(name): malformed '\(key)' (\(error))")
+        }
+    }
+
+    /// The metadata field `key`, or a `FormatError` naming the case and the field.
+    public func field(_ key: String) throws(FormatError) -> String {
+        guard let value = metadata[key] else { throw FormatError("fixture \(name): no metadata field '\(key)'") }
+        return value
+    }
+
+    /// Whether the case expects an error.
+    public var expectsError: Bool {
+        if case .error = expectation { true } else { false }
     }
 }

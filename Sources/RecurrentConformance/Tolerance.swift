@@ -29,3 +29,46 @@ public struct Tolerance: Hashable, Sendable, Codable {
         }
     }
 }
+
+/// What the runner takes of a fixture's own word on how strict to be.
+///
+/// A case may ask for `assert_close`'s default tolerance for its dtype or a stricter one; a looser
+/// one fails the case (and the comparison uses the default), whoever wrote the file. `equal_nan`
+/// (NaN matches NaN) is honoured only where an input holds NaN or an infinity, where torch's own
+/// result is NaN by propagation; elsewhere it fails the case. `fixtures/README.md` documents both.
+public enum TolerancePolicy {
+    /// The tolerance and NaN rule a case is compared with, and the failures its file's requests earn.
+    static func accepted(for fixture: Fixture) -> (tolerance: Tolerance, equalNaN: Bool, failures: [String]) {
+        let standard = Tolerance.assertCloseDefault(for: fixture.dtype)
+        var failures: [String] = []
+        var tolerance = fixture.tolerance
+        if tolerance.relative > standard.relative || tolerance.absolute > standard.absolute
+            || tolerance.relative.isNaN || tolerance.absolute.isNaN
+        {
+            failures.append(
+                "the fixture asks for rtol=\(tolerance.relative), atol=\(tolerance.absolute), looser than assert_close's "
+                    + "default for \(fixture.dtype.rawValue) (rtol=\(standard.relative), atol=\(standard.absolute)); "
+                    + "compared with the default")
+            tolerance = standard
+        }
+        var equalNaN = fixture.equalNaN
+        if equalNaN && !hasNonFiniteInput(fixture) {
+            failures.append("the fixture asks for equal_nan, but no input holds NaN or an infinity; compared without it")
+            equalNaN = false
+        }
+        return (tolerance, equalNaN, failures)
+    }
+
+    /// Whether a tensor the case feeds in (not one it expects back) holds NaN or an infinity.
+    private static func hasNonFiniteInput(_ fixture: Fixture) -> Bool {
+        fixture.tensors.contains { key, tensor in
+            let isInput = ["input", "h0", "hx", "c0", "packed.data"].contains(key) || key.hasPrefix("state.")
+            guard isInput else { return false }
+            switch tensor {
+            case .float32(let t): return t.scalars.contains { !$0.isFinite }
+            case .float64(let t): return t.scalars.contains { !$0.isFinite }
+            case .raw: return false
+            }
+        }
+    }
+}

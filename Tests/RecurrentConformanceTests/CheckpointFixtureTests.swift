@@ -1,57 +1,20 @@
 import Foundation
 import Recurrent
 import RecurrentFormats
+import RecurrentTestSupport
 import Testing
 @testable import RecurrentConformance
 
 /// `fixtures/checkpoints/`: files torch.save wrote, each beside the output torch computed for it.
-let checkpointFixtures = shippedFixtures.appendingPathComponent("checkpoints")
+let checkpointFixtures = TestEnvironment.checkpointFixtures
 
 let checkpointCaseNames: [String] = ((try? FileManager.default.contentsOfDirectory(atPath: checkpointFixtures.path)) ?? [])
     .filter { $0.hasSuffix(".expected.safetensors") }
     .map { String($0.dropLast(".expected.safetensors".count)) }
     .sorted()
 
-@Suite("Checkpoints written by torch.save load without Python and reproduce torch's output")
+@Suite("Checkpoints written by torch.save load without Python (each is also a case the runner runs)")
 struct CheckpointFixtureTests {
-    @Test("each checkpoint loads and runs as torch ran it", arguments: checkpointCaseNames)
-    func checkpoint(_ name: String) throws {
-        let expected = try Safetensors.read(contentsOf: checkpointFixtures.appendingPathComponent(name + ".expected.safetensors"))
-        let meta = expected.metadata
-        let file = try CheckpointFile.read(contentsOf: checkpointFixtures.appendingPathComponent(try #require(meta["checkpoint"])))
-        let value = try meta["key"].map { key in try #require(file.value[key]) } ?? file.value
-        let stateDict = try #require(value.stateDict)
-        switch meta["dtype"] {
-        case "float64": try run(Double.self, stateDict, expected)
-        default: try run(Float.self, stateDict, expected)
-        }
-    }
-
-    private func run<Scalar: RecurrentScalar>(_: Scalar.Type, _ stateDict: StateDict, _ expected: Safetensors.File) throws {
-        let meta = expected.metadata
-        let batchFirst = meta["batch_first"] == "true"
-        var rnn = try RNN<Scalar>(
-            stateDict: stateDict, prefix: meta["prefix"] ?? "", nonlinearity: try Nonlinearity(pytorchName: meta["nonlinearity"] ?? "tanh"),
-            batchFirst: batchFirst)
-        rnn.training = false
-        let input = try #require(expected.tensors["input"]?.tensor(of: Scalar.self))
-        let h0 = expected.tensors["h0"]?.tensor(of: Scalar.self)
-        let output: Tensor<Scalar>
-        let hN: Tensor<Scalar>
-        if let lengths = expected.tensors["lengths"]?.integers {
-            let packed = try packPaddedSequence(input, lengths: lengths, batchFirst: batchFirst, enforceSorted: false)
-            let result = try rnn(packed, h0: h0)
-            output = try padPackedSequence(result.output, batchFirst: batchFirst).padded
-            hN = result.hN
-        } else {
-            (output, hN) = try rnn(input, h0: h0)
-        }
-        for (actual, key) in [(output, "output"), (hN, "h_n")] {
-            let comparison = Closeness.compare(Scalar.erase(actual), try #require(expected.tensors[key]))
-            #expect(comparison.passed, "\(key): \(comparison.report)")
-        }
-    }
-
     @Test("the set covers both formats, a training checkpoint, views, shared storage, float64 and safetensors")
     func coverage() {
         #expect(checkpointCaseNames.count >= 10)

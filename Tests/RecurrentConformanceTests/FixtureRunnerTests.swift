@@ -1,6 +1,7 @@
 import Foundation
 import Recurrent
 import RecurrentFormats
+import RecurrentTestSupport
 import Testing
 @testable import RecurrentConformance
 
@@ -9,9 +10,9 @@ import Testing
 @Suite("The fixture runner catches wrong results")
 struct FixtureRunnerTests {
     func fixture(_ name: String, editing edit: (inout Safetensors.File) throws -> Void) throws -> Fixture {
-        var file = try Safetensors.read(contentsOf: shippedFixtures.appendingPathComponent(name + ".safetensors"))
+        var file = try Safetensors.read(contentsOf: TestEnvironment.shippedFixtures.appendingPathComponent(name + ".safetensors"))
         try edit(&file)
-        return try Fixture(name: name, file: file)
+        return try Fixture(name: name, file: file, directory: TestEnvironment.shippedFixtures)
     }
 
     func perturbed(_ tensor: AnyTensor?, by epsilon: Double) throws -> AnyTensor {
@@ -75,5 +76,85 @@ struct FixtureRunnerTests {
         let result = FixtureRunner.run(contentsOf: url)
         #expect(!result.passed)
         #expect(Report.summaryLine([result]) == "0 passed, 1 failed")
+    }
+
+    @Test("a changed error stage fails, naming both stages")
+    func wrongStage() throws {
+        let broken = try fixture("error_forward_h0_batch") { file in file.metadata["error_stage"] = "construct" }
+        let failures = FixtureRunner.run(broken).failures
+        #expect(failures == ["wrong stage: PyTorch raised at construct, this package at forward"])
+    }
+
+    @Test("a tolerance looser than assert_close's default fails, and the output is compared with the default")
+    func looseTolerance() throws {
+        let broken = try fixture("large_0_tanh_float32") { file in
+            file.metadata["atol"] = "1"
+            file.tensors["output"] = try perturbed(file.tensors["output"], by: 1e-3)
+        }
+        let failures = FixtureRunner.run(broken).failures
+        #expect(failures.count == 2, "\(failures)")
+        #expect(failures.first?.hasPrefix("the fixture asks for rtol=1.3e-06, atol=1.0, looser than assert_close's default") == true)
+        #expect(failures.last?.hasPrefix("output:\nTensor-likes are not close!") == true)
+    }
+
+    @Test("equal_nan where no input holds NaN or an infinity fails")
+    func unjustifiedEqualNaN() throws {
+        let broken = try fixture("large_0_tanh_float32") { file in file.metadata["equal_nan"] = "true" }
+        #expect(FixtureRunner.run(broken).failures == [
+            "the fixture asks for equal_nan, but no input holds NaN or an infinity; compared without it"
+        ])
+        #expect(FixtureRunner.run(try fixture("special_nan_relu_float32") { _ in }).passed)
+    }
+
+    @Test("a case whose output is removed fails; one whose input is removed fails for having checked nothing")
+    func nothingCompared() throws {
+        let noOutput = try fixture("large_0_tanh_float32") { file in file.tensors["output"] = nil }
+        #expect(FixtureRunner.run(noOutput).failures == ["the fixture has no 'output' to compare with"])
+        let noInput = try fixture("large_0_tanh_float32") { file in file.tensors["input"] = nil }
+        #expect(FixtureRunner.run(noInput).failures == [
+            "the case expects an output but compared nothing (its input or results are missing)"
+        ])
+    }
+
+    @Test("an unknown module fails, listing the modules the runner knows")
+    func unknownModule() throws {
+        let broken = try fixture("large_0_tanh_float32") { file in file.metadata["module"] = "Transformer" }
+        #expect(FixtureRunner.run(broken).failures == ["unknown module 'Transformer' (known: RNN, RNNCell, utils, checkpoint)"])
+    }
+
+    @Test("a fixture asking for too much is refused before anything is allocated", arguments: [
+        ("config", #"{"input_size":100000,"hidden_size":100000}"#, "config 'hidden_size' is 100000, above the runner's limit of 65536"),
+        ("config", #"{"input_size":3,"hidden_size":30000,"num_layers":40}"#, "the module's parameters would hold 72002400000 elements, above the runner's limit of 67108864"),
+    ])
+    func limits(_ key: String, _ value: String, _ message: String) throws {
+        var file = try Safetensors.read(contentsOf: TestEnvironment.shippedFixtures.appendingPathComponent("large_0_tanh_float32.safetensors"))
+        file.metadata[key] = value
+        let failures: [String]
+        do {
+            failures = FixtureRunner.run(try Fixture(name: "huge", file: file)).failures
+        } catch {
+            failures = ["\(error)"]
+        }
+        #expect(failures.count == 1)
+        #expect(failures.first?.contains(message) == true, "\(failures)")
+    }
+
+    @Test("lengths beyond the limits (2^63 - 1, 2^62) are refused exactly, not rounded through Double")
+    func hugeLengths() throws {
+        var file = try Safetensors.read(contentsOf: TestEnvironment.shippedFixtures.appendingPathComponent("packed_util_pack_padded_ties_17.safetensors"))
+        file.tensors["lengths"] = .int64([Int.max] + Array(repeating: 1, count: 16))
+        #expect(throws: FormatError.self) { try Fixture(name: "huge", file: file) }
+        #expect(AnyTensor.int64([Int.max, 1 << 62 + 1]).integers == [Int.max, 1 << 62 + 1])
+    }
+
+    @Test("a checkpoint case runs its checkpoint through the module's conformance")
+    func checkpointCase() throws {
+        let url = TestEnvironment.checkpointFixtures.appendingPathComponent("nested_prefix.expected.safetensors")
+        let fixture = try Fixture(contentsOf: url)
+        #expect(fixture.name == "checkpoint_nested_prefix")
+        #expect(FixtureRunner.run(fixture).passed)
+        var broken = fixture
+        broken.metadata["prefix"] = "encoder."
+        #expect(FixtureRunner.run(broken).failures.first?.hasPrefix("unexpected error at construct: KeyError: no RNN parameters under the prefix 'encoder.'") == true)
     }
 }

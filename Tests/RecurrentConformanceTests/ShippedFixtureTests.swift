@@ -1,56 +1,65 @@
 import Foundation
 import Recurrent
+import RecurrentTestSupport
 import Testing
 @testable import RecurrentConformance
 
-/// The repository's `fixtures/` directory.
-let shippedFixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().appendingPathComponent("fixtures")
+/// Every shipped case file, module cases and checkpoint cases; a test argument per case, so that a
+/// failure names its case.
+let shippedCaseFiles: [URL] = (try? FixtureDirectory.caseFiles(in: TestEnvironment.shippedFixtures)) ?? []
 
-/// Every shipped case's name; a test argument per case, so that a failure names its case.
-let shippedCaseNames: [String] = ((try? FixtureDirectory.caseFiles(in: shippedFixtures)) ?? [])
-    .map { $0.deletingPathExtension().lastPathComponent }
+/// The shipped module cases (not the checkpoint cases), read.
+let shippedFixtures: [Fixture] = shippedCaseFiles.filter { !$0.path.contains("/checkpoints/") }.compactMap { try? Fixture(contentsOf: $0) }
+
+/// The keyword arguments of a case, as JSON values, for tests that look at the option grid.
+func configuration(of fixture: Fixture) -> [String: String] {
+    guard let data = fixture.metadata["config"]?.data(using: .utf8),
+        let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+    else { return [:] }
+    return object.mapValues { "\($0)" }
+}
 
 @Suite("The shipped fixtures, written by real PyTorch")
 struct ShippedFixtureTests {
-    @Test("each case passes", arguments: shippedCaseNames)
-    func fixtureCase(_ name: String) {
-        let result = FixtureRunner.run(contentsOf: shippedFixtures.appendingPathComponent(name + ".safetensors"))
+    @Test("each case passes", arguments: shippedCaseFiles)
+    func fixtureCase(_ file: URL) {
+        let result = FixtureRunner.run(contentsOf: file)
         #expect(result.passed, "\(Report.failureDetails(result))")
     }
 
-    @Test("there are at least 300 cases, under 10 MB in all")
+    @Test("there are at least 300 cases and 10 checkpoint cases, every file readable, under 25 MB in all")
     func enoughCases() throws {
-        #expect(shippedCaseNames.count >= 300)
-        let bytes = try FixtureDirectory.caseFiles(in: shippedFixtures).reduce(0) {
-            $0 + ((try FileManager.default.attributesOfItem(atPath: $1.path)[.size] as? Int) ?? 0)
+        #expect(shippedFixtures.count >= 300)
+        #expect(shippedFixtures.count == shippedCaseFiles.count { !$0.path.contains("/checkpoints/") })
+        #expect(shippedCaseFiles.count { $0.path.contains("/checkpoints/") } >= 10)
+        let files = try FileManager.default.subpathsOfDirectory(atPath: TestEnvironment.shippedFixtures.path)
+        let bytes = try files.reduce(0) {
+            $0 + ((try FileManager.default.attributesOfItem(atPath: TestEnvironment.shippedFixtures.appendingPathComponent($1).path)[.size] as? Int) ?? 0)
         }
-        #expect(bytes < 10_000_000)
+        #expect(bytes < 25_000_000)
     }
 
     @Test("every case records torch's version and uses assert_close's default tolerance for its dtype")
     func provenanceAndTolerances() throws {
-        for url in try FixtureDirectory.caseFiles(in: shippedFixtures) {
+        for url in shippedCaseFiles {
             let fixture = try Fixture(contentsOf: url)
             #expect(fixture.metadata["torch_version"]?.hasPrefix("2.") == true, "\(fixture.name)")
-            #expect(fixture.metadata["generator"] == "tools/generate_fixtures.py", "\(fixture.name)")
+            #expect(fixture.metadata["generator"]?.hasPrefix("tools/") == true, "\(fixture.name)")
             #expect(fixture.tolerance == .assertCloseDefault(for: fixture.dtype), "\(fixture.name)")
         }
     }
 
     @Test("the option product covers every pair of option values; cells, errors and dropout seeds are there too")
     func coverage() throws {
-        let fixtures = try FixtureDirectory.caseFiles(in: shippedFixtures).map { try Fixture(contentsOf: $0) }
-        func options(_ f: Fixture, _ c: Fixture.Configuration) -> [String] {
-            [
-                "layers=\(c.numLayers ?? 1)", "act=\(c.nonlinearity ?? "tanh")", "bias=\(c.bias ?? true)",
-                "batchFirst=\(c.batchFirst ?? false)", "dropout=\(c.dropout ?? 0)", "bi=\(c.bidirectional ?? false)",
-                "dtype=\(f.dtype)", "train=\(f.training)", "unbatched=\(f.tensors["input"]?.rank == 2)",
-                "h0=\(f.tensors["h0"] != nil)",
+        let keys = ["num_layers", "nonlinearity", "bias", "batch_first", "dropout", "bidirectional"]
+        let product = shippedFixtures.filter { $0.name.hasPrefix("rnn_") }.map { fixture in
+            let config = configuration(of: fixture)
+            return keys.map { "\($0)=\(config[$0] ?? "?")" } + [
+                "dtype=\(fixture.dtype)", "train=\(fixture.training)", "unbatched=\(fixture.tensors["input"]?.rank == 2)",
+                "h0=\(fixture.tensors["h0"] != nil)",
             ]
         }
-        let product = fixtures.filter { $0.name.hasPrefix("rnn_") }.compactMap { f in f.config.map { options(f, $0) } }
-        let keyCount = 10
+        let keyCount = keys.count + 4
         let values = (0..<keyCount).map { k in Set(product.map { $0[k] }) }
         let seen = Set(product.flatMap { o in (0..<keyCount).flatMap { i in ((i + 1)..<keyCount).map { "\(o[i]) \(o[$0])" } } })
         for i in 0..<keyCount {
@@ -61,21 +70,29 @@ struct ShippedFixtureTests {
                 }
             }
         }
-        #expect(fixtures.contains { $0.module == .rnnCell && $0.expectation == .output })
-        #expect(fixtures.filter { if case .error = $0.expectation { true } else { false } }.count >= 50)
-        #expect(fixtures.contains { $0.dropoutSeed != nil })
+        #expect(shippedFixtures.contains { $0.module == RNNCellConformance.module && $0.expectation == .output })
+        #expect(shippedFixtures.count { $0.expectsError } >= 50)
+        #expect(Set(shippedFixtures.compactMap { if case .error(let stage, _, _) = $0.expectation { stage } else { nil } })
+            == Set(Fixture.Stage.allCases))
+        #expect(shippedFixtures.contains { $0.dropoutSeed != nil })
     }
 
     @Test("the packed cases are exactly the cases named packed, at least 40, sorted and unsorted, in both dtypes")
     func packedCases() throws {
-        let packed = try FixtureDirectory.caseFiles(in: shippedFixtures, matching: "packed").map { try Fixture(contentsOf: $0) }
+        let packed = try FixtureDirectory.caseFiles(in: TestEnvironment.shippedFixtures, matching: "packed")
+            .filter { !$0.path.contains("/checkpoints/") }.map { try Fixture(contentsOf: $0) }
         #expect(packed.allSatisfy { $0.name.hasPrefix("packed_") })
-        let rnns = packed.filter { $0.module == .rnn && $0.isPacked && $0.expectation == .output && $0.tensors["lengths"] != nil }
+        let rnns = packed.filter {
+            $0.module == RNNConformance.module && $0.metadata["input_kind"] == "packed" && $0.expectation == .output
+                && $0.tensors["lengths"] != nil
+        }
         #expect(rnns.count >= 40)
-        #expect(Set(rnns.map(\.enforceSorted)) == [true, false])
+        #expect(Set(rnns.map { $0.metadata["enforce_sorted"] }) == ["true", "false"])
         #expect(Set(rnns.map(\.dtype)) == [.float32, .float64])
-        #expect(rnns.contains { $0.config?.bidirectional == true && ($0.config?.numLayers ?? 1) > 1 && $0.tensors["h0"] != nil })
-        let unpackedNames = try FixtureDirectory.caseFiles(in: shippedFixtures).map { $0.lastPathComponent }.filter { !$0.hasPrefix("packed_") }
-        #expect(!unpackedNames.contains { $0.contains("packed") })
+        #expect(rnns.contains {
+            let config = configuration(of: $0)
+            return config["bidirectional"] == "1" && config["num_layers"] != "1" && $0.tensors["h0"] != nil
+        })
+        #expect(!shippedFixtures.contains { !$0.name.hasPrefix("packed_") && $0.name.contains("packed") })
     }
 }

@@ -1,0 +1,81 @@
+import Recurrent
+import RecurrentFormats
+
+/// `torch.nn.RNNCell`: one step of `input` (optionally from `hx`), compared on `output`, the new state.
+public struct RNNCellConformance: ModuleConformance {
+    /// `RNNCell`.
+    public static let module = "RNNCell"
+
+    /// `nn.RNNCell`'s keyword arguments as the generator passed them; an absent one takes PyTorch's
+    /// default, which this is the runner's one place for.
+    struct Arguments: Decodable {
+        var inputSize: Int
+        var hiddenSize: Int
+        var bias = true
+        var nonlinearity = "tanh"
+
+        enum CodingKeys: String, CodingKey {
+            case inputSize = "input_size", hiddenSize = "hidden_size", bias, nonlinearity
+        }
+
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            inputSize = try c.decode(Int.self, forKey: .inputSize)
+            hiddenSize = try c.decode(Int.self, forKey: .hiddenSize)
+            bias = try c.decodeIfPresent(Bool.self, forKey: .bias) ?? bias
+            nonlinearity = try c.decodeIfPresent(String.self, forKey: .nonlinearity) ?? nonlinearity
+        }
+    }
+
+    let fixture: Fixture
+    let arguments: Arguments
+
+    /// Reads the case's `config`.
+    public init(_ fixture: Fixture) throws(FormatError) {
+        guard let arguments = try fixture.json("config", as: Arguments.self) else {
+            throw FormatError("fixture \(fixture.name): no metadata field 'config'")
+        }
+        self.fixture = fixture
+        self.arguments = arguments
+        try FixtureLimits.checkWork(
+            elementCount(arguments.hiddenSize, arguments.inputSize + arguments.hiddenSize + 2),
+            of: "the module's parameters", in: fixture)
+    }
+
+    /// `RNNCell(3, 4, bias=False) float64 in(2, 3) h0(2, 4)`.
+    public var summary: String {
+        var parts = ["\(arguments.inputSize)", "\(arguments.hiddenSize)"]
+        if !arguments.bias { parts.append("bias=False") }
+        if arguments.nonlinearity != "tanh" { parts.append("nonlinearity=\(arguments.nonlinearity)") }
+        var text = "RNNCell(\(parts.joined(separator: ", "))) \(fixture.dtype.rawValue)"
+        if let input = fixture.tensors["input"] { text += " in\(formatTuple(input.shape))" }
+        if let hx = fixture.tensors["hx"] { text += " h0\(formatTuple(hx.shape))" }
+        return text
+    }
+
+    /// Builds the cell (checking its seeded initialisation), loads the recorded state and runs one step.
+    ///
+    /// PyTorch's cell takes any `nonlinearity` string when it is built and refuses an unknown one in
+    /// `forward`, after checking the input: so an unknown name builds the cell as `tanh` (its
+    /// parameters do not depend on it), checks the input by running that cell, then calls the
+    /// library's parse, ``Nonlinearity/init(rnnCellName:)``, for PyTorch's error.
+    public func run<Scalar: RecurrentScalar>(_ run: inout CaseRun<Scalar>) throws(CaseError) {
+        let arguments = arguments
+        let seed = fixture.initSeed
+        let known = Nonlinearity(rawValue: arguments.nonlinearity)
+        var cell = try run.stage(.construct) { () throws(TorchError) in
+            try RNNCell<Scalar>(
+                inputSize: arguments.inputSize, hiddenSize: arguments.hiddenSize, bias: arguments.bias,
+                nonlinearity: known ?? .tanh, seed: seed ?? 0)
+        }
+        try run.loadRecordedState(into: &cell)
+        guard let input = fixture.tensors["input"] else { return }
+        let hx = fixture.tensors["hx"]
+        let output = try run.stage(.forward) { () throws(TorchError) in
+            let output = try cell(input, hx: hx)
+            _ = try Nonlinearity(rnnCellName: arguments.nonlinearity)
+            return output
+        }
+        if fixture.expectation == .output { run.compare(output, "output") }
+    }
+}

@@ -53,10 +53,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "RecurrentTests", dependencies: ["Recurrent"]),
-        .testTarget(name: "RecurrentFormatsTests", dependencies: ["RecurrentFormats"]),
-        .testTarget(name: "RecurrentConformanceTests", dependencies: ["RecurrentConformance"]),
-        .testTarget(name: "PythonBridgeTests", dependencies: ["PythonBridge", "RecurrentFormats"]),
-        .testTarget(name: "RecurrentLiveTests", dependencies: ["RecurrentLive"]),
+        // What the test targets share: the package's paths and whether torch is installed.
+        .target(name: "RecurrentTestSupport", dependencies: ["PythonBridge"], path: "Tests/RecurrentTestSupport"),
+        .testTarget(name: "RecurrentTests", dependencies: ["Recurrent", "RecurrentTestSupport"]),
+        .testTarget(name: "RecurrentFormatsTests", dependencies: ["RecurrentFormats", "RecurrentTestSupport"]),
+        .testTarget(name: "RecurrentConformanceTests", dependencies: ["RecurrentConformance", "RecurrentTestSupport"]),
+        .testTarget(name: "PythonBridgeTests", dependencies: ["PythonBridge", "RecurrentFormats", "RecurrentTestSupport"]),
+        .testTarget(name: "RecurrentLiveTests", dependencies: ["RecurrentLive", "RecurrentTestSupport"]),
     ]
 )

@@ -1,10 +1,11 @@
 import Foundation
 import Recurrent
 import RecurrentFormats
+import RecurrentTestSupport
 import Testing
 @testable import PythonBridge
 
-@Suite("Files written here load in PyTorch and NumPy", .enabled(if: torchInstalled, "needs the torch environment tools/setup.sh creates"))
+@Suite("Files written here load in PyTorch and NumPy", TestEnvironment.needsTorch)
 struct InteropTests {
     let python: Python
 

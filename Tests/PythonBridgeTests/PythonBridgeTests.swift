@@ -1,12 +1,12 @@
 import Foundation
 import Recurrent
+import RecurrentTestSupport
 import Testing
 @testable import PythonBridge
 
 /// Whether the set-up's torch environment is there; the tests that need torch run only then.
-let torchInstalled = PythonEnvironment.default.hasTorch()
 
-@Suite("The embedded-Python bridge", .enabled(if: torchInstalled, "needs the torch environment tools/setup.sh creates"))
+@Suite("The embedded-Python bridge", TestEnvironment.needsTorch)
 struct PythonBridgeTests {
     let python: Python
 

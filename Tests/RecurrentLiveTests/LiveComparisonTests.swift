@@ -3,13 +3,12 @@ import PythonBridge
 import Recurrent
 import RecurrentConformance
 import RecurrentFormats
+import RecurrentTestSupport
 import Testing
 @testable import RecurrentLive
 
-/// Whether the set-up's torch environment is there; the tests that need torch run only then.
-let torchInstalled = PythonEnvironment.default.hasTorch()
 
-@Suite("conform --live against the embedded PyTorch", .enabled(if: torchInstalled, "needs the torch environment tools/setup.sh creates"))
+@Suite("conform --live against the embedded PyTorch", TestEnvironment.needsTorch)
 struct LiveComparisonTests {
     let live: LiveComparison
 
@@ -32,6 +31,7 @@ struct LiveComparisonTests {
     func reproducible() {
         let a = live.run(.init(seed: 5, index: 7))
         let b = live.run(.init(seed: 5, index: 7))
+        #expect(a.fixture != nil, "the draw failed: \(a.result.failures)")
         #expect(a.fixture == b.fixture)
         #expect(a.result.name == b.result.name)
     }
@@ -49,10 +49,12 @@ struct LiveComparisonTests {
         }
     }
 
-    @Test("float32 and float64 can be drawn alone")
-    func dtypeChoice() {
+    @Test("float32 and float64 can be drawn alone: the drawn case's own dtype field says so", arguments: [DType.float32, .float64])
+    func dtypeChoice(_ dtype: DType) throws {
         for index in 0..<10 {
-            #expect(live.run(.init(seed: 4, index: index, dtype: "float64")).result.name.hasSuffix("float64"))
+            let outcome = live.run(.init(seed: 4, index: index, dtype: dtype.rawValue))
+            let bytes = try #require(outcome.fixture, "the draw failed: \(outcome.result.failures)")
+            #expect(try Fixture(name: outcome.result.name, file: try Safetensors.read(Data(bytes))).dtype == dtype)
         }
     }
 }

@@ -5,8 +5,9 @@ import Recurrent
 import RecurrentBenchmark
 
 /// `conform bench`: our forward against PyTorch's, side by side.
-struct Bench: ParsableCommand {
+struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "bench",
         abstract: "Times our RNN against PyTorch's (embedded, eval, no_grad) on the same weights and inputs.",
         discussion: """
             One row per configuration: torch's median time per call, ours, the ratio (torch ÷ ours; above 1 \
@@ -17,24 +18,21 @@ struct Bench: ParsableCommand {
     @Option(help: "Threads for both sides (torch.set_num_threads and OpenBLAS); default: each side's own default.")
     var threads: Int?
 
-    @Option(help: "float32 or float64: only the configurations of that dtype.")
-    var dtype: String?
+    @Option(help: "Only the configurations of this dtype.")
+    var dtype: DTypeChoice = .all
 
     @Flag(help: "A subset that runs in under a minute.")
     var quick = false
 
-    @Option(help: "Also write every figure as JSON to this file.")
-    var json: String?
-
-    @Option(help: "A virtual environment or site-packages directory with torch.")
-    var pythonEnv: String?
+    @OptionGroup var output: JSONOutputOptions
+    @OptionGroup var python: PythonOptions
 
     func run() throws {
         let python: Python
         do {
-            python = try Python.start(environment: pythonEnv.map(PythonEnvironment.init(path:)) ?? .default)
+            python = try Python.start(environment: self.python.environment)
         } catch {
-            FileHandle.standardError.write(Data("conform bench: \(error)\n".utf8))
+            printError("conform bench: \(error)")
             throw ExitCode(1)
         }
         let benchmark = try Benchmark(python: python, threads: threads, quick: quick)
@@ -45,11 +43,7 @@ struct Bench: ParsableCommand {
         print("torch:   \(environment.torchVersion), BLAS \(environment.torchBLAS), \(environment.torchThreads) threads")
         print(String(format: "peak:    GEMM %.1f GFLOP/s float32, %.1f GFLOP/s float64 (1024³, same BLAS and threads)",
                      environment.gemmPeakFloat, environment.gemmPeakDouble))
-        let filter = try dtype.map { name -> DType in
-            guard let value = DType(rawValue: name), value.isFloatingPoint else { throw ValidationError("--dtype must be float32 or float64") }
-            return value
-        }
-        let configurations = BenchmarkConfiguration.grid(quick: quick, dtype: filter)
+        let configurations = BenchmarkConfiguration.grid(quick: quick, dtype: dtype.dtype)
         let largest = configurations.max { $0.flops < $1.flops }
         print("\n" + "configuration".padding(toLength: 26, withPad: " ", startingAt: 0)
             + "      torch        ours     ratio   GFLOP/s   % peak")
@@ -75,7 +69,7 @@ struct Bench: ParsableCommand {
             print(String(format: "\nmemory:  %@: our forward's peak resident growth %.1f MB; its tensors need %.1f MB",
                          largest.name, Double(memory) / 1e6, Double(largest.tensorBytes) / 1e6))
         }
-        if let json {
+        if let json = output.json {
             struct Document: Encodable {
                 var environment: BenchmarkEnvironment
                 var rows: [Row]
@@ -94,7 +88,7 @@ struct Bench: ParsableCommand {
                 rows: rows.map {
                     Document.Row(row: $0, ratio: $0.ratio, gflops: $0.gflops, flops: $0.configuration.flops, perStepCostRatio: $0.perStepCostRatio)
                 })
-            try encoder.encode(document).write(to: URL(fileURLWithPath: json))
+            try writeFile(URL(fileURLWithPath: json)) { try encoder.encode(document).write(to: $0) }
         }
     }
 

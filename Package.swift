@@ -37,11 +37,13 @@ let package = Package(
         // CPython's embedding API (python3-dev), and the Swift layer over it.
         .systemLibrary(name: "CPython", pkgConfig: "python3-embed", providers: [.apt(["python3-dev"])]),
         .target(name: "CPythonShim", dependencies: ["CPython"]),
-        .target(name: "PythonBridge", dependencies: ["CPythonShim", "Recurrent"]),
+        .target(name: "PythonBridge", dependencies: ["CPythonShim", "Recurrent"], resources: [.copy("Resources/recurrent_bridge.py")]),
         // The randomized live comparison against the PyTorch of an embedded Python.
         .target(name: "RecurrentLive", dependencies: ["PythonBridge", "RecurrentConformance"]),
         // `conform bench`: our forward against PyTorch's, side by side in one process.
-        .target(name: "RecurrentBenchmark", dependencies: ["PythonBridge", "Recurrent"]),
+        .target(
+            name: "RecurrentBenchmark", dependencies: ["PythonBridge", "Recurrent"],
+            resources: [.copy("Resources/benchmark_helpers.py")]),
         // The `conform` command-line tool.
         .executableTarget(
             name: "conform",

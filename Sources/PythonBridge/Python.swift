@@ -93,6 +93,16 @@ public final class Python: @unchecked Sendable {
         }
     }
 
+    /// Makes the modules in `directory` importable, ahead of every other place.
+    public func prependImportPath(_ directory: String) throws(PythonError) {
+        try withGIL { () throws(PythonError) in _ = try helpers.attribute("prepend_import_path").call(try PythonObject(directory)) }
+    }
+
+    /// Sets the number of threads torch computes with (`torch.set_num_threads`).
+    public func setTorchThreads(_ count: Int) throws(PythonError) {
+        try withGIL { () throws(PythonError) in _ = try helpers.attribute("set_torch_threads").call(try PythonObject(count)) }
+    }
+
     /// Imports a module by name.
     public func importModule(_ name: String) throws(PythonError) -> PythonObject {
         try withGIL { () throws(PythonError) -> PythonObject in try PythonObject(owning: recurrent_import(name)) }
@@ -117,52 +127,21 @@ public final class Python: @unchecked Sendable {
 
     /// Creates the helper module from the Python code in ``helperSource``.
     private static func loadHelpers() throws(PythonError) -> PythonObject {
-        try PythonObject(owning: recurrent_module_from_source("_recurrent_bridge", helperSource))
+        try PythonObject(owning: recurrent_module_from_source("_recurrent_bridge", try helperSource))
     }
 
-    /// The bridge's Python side: path set-up, statement execution and tensor conversion.
-    private static let helperSource = """
-        import site, sys
-
-        def add_site_dir(path):
-            if path not in sys.path:
-                site.addsitedir(path)
-            sys.path.remove(path)
-            sys.path.insert(0, path)
-
-        def import_torch():
-            # This process links OpenBLAS, whose sgemm_ and kin are global symbols. libtorch_cpu exports
-            # the same names from the MKL it bundles and calls them through its PLT, so a plain import
-            # binds torch's matrix products to OpenBLAS: not the torch users run, and at two threads
-            # OpenBLAS's pool inside torch's OpenMP regions made it 4x slower. RTLD_DEEPBIND makes
-            # torch's libraries resolve to their own symbols first.
-            import os
-            flags = sys.getdlopenflags()
-            sys.setdlopenflags(flags | getattr(os, "RTLD_DEEPBIND", 0))
-            try:
-                import torch
-            finally:
-                sys.setdlopenflags(flags)
-            return torch
-
-        def run(code):
-            namespace = {"__name__": "__recurrent__"}
-            exec(compile(code, "<recurrent>", "exec"), namespace)
-            return namespace.get("result")
-
-        def tensor_from_bytes(data, dtype, shape):
-            import torch
-            dt = getattr(torch, dtype)
-            if len(data) == 0:
-                return torch.empty(shape, dtype=dt)
-            return torch.frombuffer(bytearray(data), dtype=dt).reshape(shape).clone()
-
-        def tensor_to_bytes(t):
-            import torch
-            if not isinstance(t, torch.Tensor):
-                raise TypeError(f"expected a torch.Tensor, got {type(t).__name__}")
-            t = t.detach().contiguous().cpu()
-            data = t.reshape(-1).view(torch.uint8).numpy().tobytes() if t.numel() else b""
-            return (str(t.dtype).replace("torch.", ""), tuple(t.shape), data)
-        """
+    /// The bridge's Python side, `Resources/recurrent_bridge.py`: path set-up, statement execution and
+    /// tensor conversion.
+    private static var helperSource: String {
+        get throws(PythonError) {
+            guard let url = Bundle.module.url(forResource: "recurrent_bridge", withExtension: "py"),
+                let source = try? String(contentsOf: url, encoding: .utf8)
+            else {
+                throw .exception(
+                    type: "FileNotFoundError", message: "recurrent_bridge.py is missing from PythonBridge's resources",
+                    traceback: "")
+            }
+            return source
+        }
+    }
 }

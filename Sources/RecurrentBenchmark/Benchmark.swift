@@ -157,21 +157,16 @@ public final class Benchmark {
         rounds = quick ? 5 : 7
         if let threads {
             BLASThreads.count = threads
-            try python.run("import torch\ntorch.set_num_threads(\(threads))")
+            try python.setTorchThreads(threads)
         }
-        helpers = try python.run(Self.source)
+        helpers = try python.run(try Self.source)
     }
 
     /// The machine, the BLAS and its kernel, the threads and torch's version and BLAS.
     public func environment() throws(PythonError) -> BenchmarkEnvironment {
-        let info = try python.run(
-            """
-            import torch, re
-            config = torch.__config__.show()
-            blas = re.search(r"BLAS_INFO=(\\w+)", config)
-            result = f"{torch.get_num_threads()}|{blas.group(1) if blas else 'unknown'}"
-            """)
-        let parts = try python.withGIL { () throws(PythonError) -> [String] in try info.string().split(separator: "|").map(String.init) }
+        let parts = try python.withGIL { () throws(PythonError) -> [String] in
+            try helpers.attribute("environment").call().string().split(separator: "|").map(String.init)
+        }
         let cpuInfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
         let cpu = cpuInfo.split(separator: "\n").first { $0.hasPrefix("model name") }?.split(separator: ":").last?
             .trimmingCharacters(in: .whitespaces) ?? "unknown CPU"
@@ -287,31 +282,19 @@ public final class Benchmark {
         }
     }
 
-    private static let source = """
-        import json, time, torch
-        from torch.nn.utils import rnn as rnn_utils
-
-        def prepare(spec):
-            c = json.loads(spec)
-            dtype = getattr(torch, c["dtype"])
-            torch.manual_seed(0)
-            m = torch.nn.RNN(c["inputSize"], c["hiddenSize"], c.get("numLayers", 1), nonlinearity=c.get("nonlinearity", "tanh"),
-                             bidirectional=c.get("bidirectional", False), dtype=dtype).eval()
-            x = torch.randn(c["steps"], c["batch"], c["inputSize"], dtype=dtype)
-            lengths = c.get("lengths")
-            inp = rnn_utils.pack_padded_sequence(x, lengths, enforce_sorted=False) if lengths else x
-            sd = m.state_dict()
-            return (m, inp, list(sd.keys()), list(sd.values()), x)
-
-        def timed(m, inp, n):
-            with torch.no_grad():
-                start = time.perf_counter()
-                for _ in range(n):
-                    m(inp)
-                return repr(time.perf_counter() - start)
-
-        result = type("Helpers", (), {"prepare": staticmethod(prepare), "timed": staticmethod(timed)})
-        """
+    /// The PyTorch side, `Resources/benchmark_helpers.py`.
+    private static var source: String {
+        get throws(PythonError) {
+            guard let url = Bundle.module.url(forResource: "benchmark_helpers", withExtension: "py"),
+                let source = try? String(contentsOf: url, encoding: .utf8)
+            else {
+                throw .exception(
+                    type: "FileNotFoundError", message: "benchmark_helpers.py is missing from RecurrentBenchmark's resources",
+                    traceback: "")
+            }
+            return source
+        }
+    }
 }
 
 /// The process's resident memory, from `/proc/self`.

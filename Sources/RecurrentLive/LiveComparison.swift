@@ -58,13 +58,8 @@ public final class LiveComparison: Sendable {
     /// - Throws: ``PythonError`` when torch is missing or the generator cannot be imported.
     public init(environment: PythonEnvironment = .default, toolsDirectory: URL = LiveComparison.packageTools) throws(PythonError) {
         python = try Python.start(environment: environment)
-        try python.run(
-            """
-            import sys, torch
-            if \(pythonString(toolsDirectory.path)) not in sys.path:
-                sys.path.insert(0, \(pythonString(toolsDirectory.path)))
-            torch.set_num_threads(1)
-            """)
+        try python.prependImportPath(toolsDirectory.path)
+        try python.setTorchThreads(1)
         generator = try python.importModule("generate_fixtures")
     }
 
@@ -103,9 +98,4 @@ public final class LiveComparison: Sendable {
                 fixture: drawn.bytes)
         }
     }
-}
-
-/// A Python string literal of `text`.
-private func pythonString(_ text: String) -> String {
-    "'" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'") + "'"
 }

@@ -10,6 +10,12 @@ public struct PythonEnvironment: Hashable, Sendable {
     /// The environment variable that names a virtual environment or a `site-packages` directory.
     public static let variable = "RECURRENT_TORCH_ENV"
 
+    /// The torch version the set-up installs, and the fixtures were written with.
+    public static let torchVersion = "2.15.0"
+
+    /// Where `tools/setup.sh` creates the virtual environment.
+    public static let setUpPath = "~/.local/share/recurrent/torch-venv"
+
     /// The directory given: a virtual environment or a `site-packages` directory.
     public var path: String
 
@@ -22,7 +28,7 @@ public struct PythonEnvironment: Hashable, Sendable {
     /// (`~/.local/share/recurrent/torch-venv`).
     public static var `default`: PythonEnvironment {
         if let path = ProcessInfo.processInfo.environment[variable], !path.isEmpty { return PythonEnvironment(path: path) }
-        return PythonEnvironment(path: "~/.local/share/recurrent/torch-venv")
+        return PythonEnvironment(path: setUpPath)
     }
 
     /// The `site-packages` directories of the environment for the embedded interpreter's version
@@ -51,8 +57,8 @@ public struct PythonEnvironment: Hashable, Sendable {
 
     /// The command that installs torch into this environment.
     public var installCommand: String {
-        path == PythonEnvironment(path: "~/.local/share/recurrent/torch-venv").path
+        path == PythonEnvironment(path: Self.setUpPath).path
             ? "tools/setup.sh"
-            : "python3.11 -m venv \(path) && \(path)/bin/pip install torch==2.15.0 numpy"
+            : "python3.11 -m venv \(path) && \(path)/bin/pip install torch==\(Self.torchVersion) numpy safetensors"
     }
 }

@@ -73,7 +73,7 @@ public enum BLASThreads {
     /// The GFLOP/s of a square `size³` matrix product in `Scalar` with the current threads: the peak the
     /// forward pass can hope for. The best of at least 8 products and half a second, so that a moment
     /// of contention on a shared machine does not lower it.
-    public static func gemmPeak<Scalar: RecurrentScalar>(_: Scalar.Type, size: Int = 1024) -> Double {
+    package static func gemmPeak<Scalar: RecurrentScalar>(_: Scalar.Type, size: Int = 1024) -> Double {
         let a = [Scalar](repeating: 0.5, count: size * size)
         var c = [Scalar](repeating: 0, count: size * size)
         let flops = 2 * Double(size * size * size)
@@ -98,7 +98,7 @@ public enum BLASThreads {
 
 extension Duration {
     /// The duration in seconds.
-    public var seconds: Double {
+    package var seconds: Double {
         Double(components.seconds) + Double(components.attoseconds) * 1e-18
     }
 }

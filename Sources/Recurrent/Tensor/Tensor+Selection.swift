@@ -77,36 +77,36 @@ extension Tensor {
 }
 
 /// Where the elements of a strided view lie in its storage: PyTorch's size, stride and storage offset.
-public struct StridedLayout: Hashable, Sendable {
+package struct StridedLayout: Hashable, Sendable {
     /// The size of each dimension.
-    public var shape: [Int]
+    package var shape: [Int]
     /// How far apart, in elements, neighbours along each dimension are (0 repeats an element).
-    public var strides: [Int]
+    package var strides: [Int]
     /// The storage position of the first element.
-    public var offset: Int
+    package var offset: Int
 
     /// A view of `shape` with the given strides, starting at `offset`.
-    public init(shape: [Int], strides: [Int], offset: Int = 0) {
+    package init(shape: [Int], strides: [Int], offset: Int = 0) {
         self.shape = shape
         self.strides = strides
         self.offset = offset
     }
 
     /// The strides of a contiguous row-major tensor of `shape`.
-    public static func contiguousStrides(for shape: [Int]) -> [Int] {
+    package static func contiguousStrides(for shape: [Int]) -> [Int] {
         var strides = [Int](repeating: 1, count: shape.count)
         for d in stride(from: shape.count - 2, through: 0, by: -1) { strides[d] = strides[d + 1] * max(shape[d + 1], 1) }
         return strides
     }
 
     /// Whether the view is the contiguous row-major layout (dimensions of size 1 aside).
-    public var isContiguous: Bool {
+    package var isContiguous: Bool {
         zip(shape, zip(strides, Self.contiguousStrides(for: shape))).allSatisfy { $0 == 1 || $1.0 == $1.1 }
     }
 
     /// The storage position of every element, in row-major order. The caller checks the positions
     /// lie inside the storage.
-    public var elementOffsets: [Int] {
+    package var elementOffsets: [Int] {
         let count = shape.reduce(1, *)
         var result: [Int] = []
         result.reserveCapacity(count)

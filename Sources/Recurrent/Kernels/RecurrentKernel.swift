@@ -64,10 +64,8 @@ enum RecurrentKernel {
                 let w = recurrent.baseAddress! + range.lowerBound
                 // Adds `h · W_hhᵀ` to `count` rows from `block` in columns `range`, `h` being `count` rows
                 // from `state`: a multiple of 4 rows in one matrix product, the rest (all of a single
-                // sequence) in matrix-vector products. OpenBLAS's products are slow on a ragged edge of
-                // rows: with its Zen kernels 3 rows of 128 units took 6.8 µs as a product and 2.4 µs as
-                // three matrix-vector products, and over 1 to 63 rows the split saved 15% in float32,
-                // 4-6% in float64.
+                // sequence) in matrix-vector products: OpenBLAS's products are slow on a ragged edge of
+                // rows (docs/ARCHITECTURE.md, "Ragged rows", has the measurements).
                 func recur(_ count: Int, state: UnsafePointer<Scalar>, ldState: Int, block: UnsafeMutablePointer<Scalar>) {
                     let target = block + range.lowerBound
                     let blocked = count & ~3

@@ -7,9 +7,8 @@ struct CellWeights<Scalar: RecurrentScalar>: Sendable, Hashable {
     var biasHH: Tensor<Scalar>?
 
     /// `W_hhᵀ`, the only copy of the recurrent weight kept: OpenBLAS multiplies a state by this layout
-    /// faster than by PyTorch's (measured at one thread: a matrix-vector product 1.5–1.9× for H from 20
-    /// to 64, a matrix product 1.2–1.3× for 20 to 32 rows of 256 to 650 units, and no slower at 1024),
-    /// and the recurrence does that once per step. Parameter access rebuilds PyTorch's layout.
+    /// faster than by PyTorch's, and the recurrence does that once per step (docs/ARCHITECTURE.md has
+    /// the measurements). Parameter access rebuilds PyTorch's layout.
     private(set) var weightHHTransposed: Tensor<Scalar>
 
     /// `W_hh` in PyTorch's layout, `(H, H)`.

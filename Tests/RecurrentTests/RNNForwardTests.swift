@@ -1,3 +1,4 @@
+import RecurrentTestSupport
 import Testing
 @testable import Recurrent
 
@@ -72,8 +73,10 @@ struct RNNForwardTests {
         let reference = referenceForward(rnn, nested(x), h0.map(nested))
         #expect(output.shape == [5, 2, rnn.numDirections * 4])
         #expect(hN.shape == [rnn.numDirections * c.layers, 2, 4])
-        for (a, b) in zip(output.scalars, reference.output.flatMap { $0.flatMap { $0 } }) { #expect(abs(a - b) <= 1e-12) }
-        for (a, b) in zip(hN.scalars, reference.hN.flatMap { $0.flatMap { $0 } }) { #expect(abs(a - b) <= 1e-12) }
+        let outputDifference = try #require(Differences.greatestAbsolute(output.scalars, reference.output.flatMap { $0.flatMap { $0 } }))
+        let hNDifference = try #require(Differences.greatestAbsolute(hN.scalars, reference.hN.flatMap { $0.flatMap { $0 } }))
+        #expect(outputDifference <= 1e-12)
+        #expect(hNDifference <= 1e-12)
     }
 
     @Test("batch_first output is the time-major output transposed; h_n is the same")
@@ -167,7 +170,7 @@ extension RNNForwardTests {
             let (output, hN) = try rnn(x, h0: h0)
             let reference = referenceForward(rnn, nested(x), nested(h0))
             let expected = reference.output.flatMap { $0.flatMap { $0 } } + reference.hN.flatMap { $0.flatMap { $0 } }
-            let worst = zip(output.scalars + hN.scalars, expected).map { ($0 - $1).magnitude }.max() ?? 0
+            let worst = try #require(Differences.greatestAbsolute(output.scalars + hN.scalars, expected), "element counts differ")
             #expect(worst <= tolerance, "\(Scalar.self): worst difference \(worst)")
         }
         try check(Double.self, tolerance: 1e-12)
@@ -203,11 +206,11 @@ extension RNNForwardTests {
             let singlePacked = try rnn(packed, h0: h0)
             let reference = referenceForward(rnn, nested(x), nested(h0))
             let expected = reference.output.flatMap { $0.flatMap { $0 } } + reference.hN.flatMap { $0.flatMap { $0 } }
-            let worst = zip(split.output.scalars + split.hN.scalars, expected).map { ($0 - $1).magnitude }.max() ?? 0
+            let worst = try #require(Differences.greatestAbsolute(split.output.scalars + split.hN.scalars, expected), "element counts differ")
             #expect(worst <= 1e-12, "bidirectional \(bidirectional): worst difference from the reference \(worst)")
             let splitValues: [Double] = split.output.scalars + split.hN.scalars + splitPacked.output.data.scalars + splitPacked.hN.scalars
             let singleValues: [Double] = single.output.scalars + single.hN.scalars + singlePacked.output.data.scalars + singlePacked.hN.scalars
-            let apart = zip(splitValues, singleValues).map { ($0 - $1).magnitude }.max() ?? 0
+            let apart = try #require(Differences.greatestAbsolute(splitValues, singleValues), "element counts differ")
             #expect(apart <= 1e-12, "bidirectional \(bidirectional): split and single threads differ by \(apart)")
         }
     }

@@ -43,7 +43,12 @@ struct CheckpointFixtureTests {
         let value = try TorchCheckpoint.read(contentsOf: checkpointFixtures.appendingPathComponent("float64_relu_batch_first.pt"))
         let stateDict = try #require(value.stateDict)
         _ = try RNN<Double>(stateDict: stateDict, nonlinearity: .relu, batchFirst: true)
-        #expect(throws: TorchError.self) { try RNN<Float>(stateDict: stateDict, nonlinearity: .relu, batchFirst: true) }
+        #expect(
+            throws: TorchError(
+                .valueError,
+                "the state dict holds torch.float64 tensors but the model computes in torch.float32; "
+                    + "build the model in float64, or ask for the conversion (convertingDType: true)")
+        ) { try RNN<Float>(stateDict: stateDict, nonlinearity: .relu, batchFirst: true) }
         let converted = try RNN<Float>(stateDict: stateDict, nonlinearity: .relu, batchFirst: true, convertingDType: true)
         #expect(converted.stateDict()["weight_ih_l0"]?.dtype == .float32)
     }

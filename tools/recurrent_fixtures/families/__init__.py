@@ -1,0 +1,1 @@
+"""The families of cases, each written once over the registry's specs."""

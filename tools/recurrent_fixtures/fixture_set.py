@@ -1,0 +1,33 @@
+"""Where a run's cases go, and the random stream they are drawn from."""
+import os
+import random
+
+from .metadata import Provenance
+from .safetensors_writer import safetensors_bytes
+
+
+class FixtureSet:
+    """Cases written as files in `out`, or, with no `out`, kept in `written` as (name, bytes). Every
+    random choice of the run comes from `rng`, so the set depends on its seed alone."""
+
+    def __init__(self, out, seed, rng=None):
+        self.out, self.seed = out, seed
+        self.rng = rng or random.Random(seed)
+        self.provenance = Provenance(seed)
+        self.names = set()
+        self.written = []
+
+    def case_seed(self):
+        """A seed for torch's generators, the next number of the set's stream."""
+        return self.rng.getrandbits(31)
+
+    def write(self, name, tensors, metadata):
+        """Writes the case `name`: its tensors and its `CaseMetadata`."""
+        assert name not in self.names, name
+        self.names.add(name)
+        data = safetensors_bytes(tensors, metadata.strings(name, self.provenance))
+        if self.out is None:
+            self.written.append((name, data))
+        else:
+            with open(os.path.join(self.out, name + ".safetensors"), "wb") as f:
+                f.write(data)

@@ -1,0 +1,128 @@
+"""What a file's `__metadata__` says, as dataclasses: the only place that turns a case's facts into the
+string map `fixtures/README.md` documents."""
+import json
+import math
+import platform
+from dataclasses import dataclass, field
+from typing import Mapping, Optional, Sequence
+
+import torch
+
+from .constants import CHECKPOINT_FORMAT, DTYPE_NAMES, FORMAT, GENERATOR, TOLERANCES
+
+
+def json_config(config):
+    """The constructor arguments as JSON; non-finite floats are written as strings."""
+    def fix(v):
+        if isinstance(v, float) and not math.isfinite(v):
+            return "nan" if math.isnan(v) else ("inf" if v > 0 else "-inf")
+        return v
+    return json.dumps({k: fix(v) for k, v in config.items()}, separators=(",", ":"))
+
+
+def flag(value):
+    return str(value).lower()
+
+
+def tolerance_strings(dtype):
+    rtol, atol = TOLERANCES[dtype]
+    return {"rtol": repr(rtol), "atol": repr(atol)}
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Who wrote a file: the versions and the set's master seed."""
+    seed: int
+    torch_version: str = field(default_factory=lambda: torch.__version__)
+    python_version: str = field(default_factory=platform.python_version)
+
+    def strings(self):
+        return {"generator": GENERATOR, "torch_version": self.torch_version,
+                "python_version": self.python_version, "seed": str(self.seed)}
+
+
+@dataclass(frozen=True)
+class Raised:
+    """An exception PyTorch raised: the expected result of an error case."""
+    stage: str  # "construct", "forward" or "call"
+    type: str
+    message: str
+
+    @classmethod
+    def of(cls, stage, exception):
+        return cls(stage, type(exception).__name__, str(exception))
+
+
+def check_raised(name, raised, raises):
+    """Fails unless PyTorch raised (`raised` is not None) exactly when the input says it does."""
+    if (raised is not None) != raises:
+        raise AssertionError(f"{name}: torch {'raised ' + raised.message if raised else 'raised nothing'}")
+
+
+@dataclass(frozen=True)
+class CaseMetadata:
+    """The metadata of one case. A field left at None is absent from the file; `rtol` and `atol` are
+    the dtype's tolerances for every case that expects a result."""
+    module: str  # the torch class's name, or "utils"
+    dtype: torch.dtype
+    training: bool
+    description: str
+    raised: Optional[Raised] = None
+    expects_state: bool = False  # the module is only built; its state is the result
+    config: Optional[Mapping] = None
+    warnings: Optional[Sequence[str]] = None
+    init_seed: Optional[int] = None
+    dropout_seed: Optional[int] = None
+    conditioning: Optional[float] = None
+    equal_nan: bool = False
+    input_kind: Optional[str] = None
+    enforce_sorted: Optional[bool] = None
+    function: Optional[str] = None
+    arguments: Optional[Mapping] = None
+    inputs: Optional[Sequence[str]] = None
+    counts: Mapping[str, int] = field(default_factory=dict)  # `<name>_count`: lengths of tensor lists
+
+    def strings(self, name, provenance):
+        """The `__metadata__` map of the case called `name`."""
+        meta = dict(provenance.strings(), format=FORMAT, name=name, module=self.module,
+                    dtype=DTYPE_NAMES[self.dtype], training=flag(self.training), description=self.description)
+        if self.raised is not None:
+            meta.update(expect="error", error_stage=self.raised.stage, error_type=self.raised.type,
+                        error_message=self.raised.message)
+        else:
+            meta.update(expect="state" if self.expects_state else "output", **tolerance_strings(self.dtype))
+        optional = {
+            "config": None if self.config is None else json_config(self.config),
+            "warnings": None if self.warnings is None else json.dumps(list(self.warnings)),
+            "init_seed": self.init_seed,
+            "dropout_seed": self.dropout_seed,
+            "conditioning": None if self.conditioning is None else f"{self.conditioning:.3g}",
+            "equal_nan": "true" if self.equal_nan else None,
+            "input_kind": self.input_kind,
+            "enforce_sorted": None if self.enforce_sorted is None else flag(self.enforce_sorted),
+            "function": self.function,
+            "arguments": None if self.arguments is None else json.dumps(self.arguments),
+            "inputs": None if self.inputs is None else json.dumps(list(self.inputs)),
+        }
+        meta.update({k: str(v) for k, v in optional.items() if v is not None})
+        meta.update({f"{k}_count": str(v) for k, v in self.counts.items()})
+        return meta
+
+
+@dataclass(frozen=True)
+class CheckpointMetadata:
+    """The metadata of a checkpoint's `NAME.expected.safetensors`: how to load the checkpoint file."""
+    checkpoint: str  # the file name
+    prefix: str  # the RNN's key prefix in the state dict
+    nonlinearity: str
+    batch_first: bool
+    dtype: torch.dtype
+    key: Optional[str] = None  # the sub-dictionary of a training checkpoint
+
+    def strings(self, name, provenance):
+        meta = dict(provenance.strings(), format=CHECKPOINT_FORMAT, name=name, checkpoint=self.checkpoint,
+                    prefix=self.prefix, nonlinearity=self.nonlinearity, batch_first=flag(self.batch_first),
+                    dtype=DTYPE_NAMES[self.dtype], **tolerance_strings(self.dtype))
+        if self.key:
+            meta["key"] = self.key
+        return meta

@@ -1,0 +1,184 @@
+"""The registry's entries and the inputs they list, in the manner of PyTorch's ModuleInfo and OpInfo
+tables (torch/testing/_internal/common_modules.py): a spec says what is particular to one module or
+function, and the families (families/) turn what it lists into cases.
+
+A spec's input functions are generators: the families consume them one input at a time, and an input
+that draws from the set's stream draws when the family reaches it."""
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Mapping, NamedTuple, Optional
+
+import torch
+from torch.nn.utils import rnn as rnn_utils
+
+from .constants import DTYPES
+
+
+@dataclass(frozen=True)
+class ForwardInput:
+    """One valid call: the constructor's arguments and the forward call's shape. For a packed batch,
+    `lengths` are those given to `pack_padded_sequence` (see `packed_input`)."""
+    name: str
+    config: Mapping
+    batch: int
+    steps: int = 1  # the sequence length; a one-step module ignores it
+    unbatched: bool = False
+    with_state: bool = False  # pass initial states (else None)
+    training: bool = False  # the module's mode during forward
+    lengths: Optional[tuple] = None
+    enforce_sorted: bool = True
+    dtypes: tuple = DTYPES  # the dtypes the case is written in
+    description: str = ""
+
+
+def packed_input(name, config, lengths, **options):
+    """A ForwardInput over the padded batch that `lengths` describe."""
+    return ForwardInput(name, config, batch=len(lengths), steps=max(lengths), lengths=tuple(lengths), **options)
+
+
+@dataclass(frozen=True)
+class GivenCall:
+    """A call with given arguments: `input` None fails at construction. `raises` says what PyTorch does,
+    and the generator checks it."""
+    name: str
+    config: Mapping
+    dtype: torch.dtype = torch.float32
+    input: object = None  # a tensor or a PackedSequence
+    states: Optional[tuple] = None
+    raises: bool = True
+    description: str = ""
+
+
+def one_state_call(name, config, input=None, state=None, dtype=torch.float32, **options):
+    """A GivenCall with one initial state or none."""
+    return GivenCall(name, config, dtype, input, None if state is None else (state,), **options)
+
+
+@dataclass(frozen=True)
+class WarningInput:
+    """A constructor call PyTorch accepts with a warning."""
+    name: str
+    config: Mapping
+    description: str
+
+
+@dataclass(frozen=True)
+class CheckpointInput:
+    """A module saved with torch.save (or as safetensors), and the run of it the reader must reproduce."""
+    call: ForwardInput  # its name is the file's
+    dtype: torch.dtype
+    container: str = "state dict"  # "state dict", "model" (nested in a model) or "training checkpoint"
+    serialization: str = "zip"  # "zip", "legacy" or "safetensors"
+    layout: str = "contiguous"  # "contiguous", "non-contiguous" or "shared storage"
+
+
+class Axis(NamedTuple):
+    """A dimension of an option grid: a constructor option or a ForwardInput field, or "dtype"."""
+    field: str
+    values: tuple
+
+
+@dataclass(frozen=True)
+class Grid:
+    """An option grid: every combination of `axes`, with the `paired` axes assigned so that every pair
+    of values of any two axes appears. Case names are `name_INDEX_tags`, the tags in `tag_order`."""
+    name: str
+    index_digits: int
+    axes: tuple
+    sizes: Mapping[str, tuple]  # inclusive ranges of input_size, hidden_size, steps and batch
+    paired: tuple = ()
+    fixed: Mapping = field(default_factory=dict)  # ForwardInput fields the grid holds fixed
+    tag_order: Optional[tuple] = None  # default: axes, then paired
+    description: str = ""
+
+
+def nothing(*_):
+    return ()
+
+
+@dataclass(frozen=True)
+class ModuleSpec:
+    """A torch.nn module under test. Every input function takes the spec first; one the module has
+    no use for lists nothing."""
+    module_class: type
+    # The constructor's options in the order they are written, at the values a case starts from:
+    # torch's defaults, and sizes for the arguments torch requires.
+    defaults: Mapping
+    state_names: tuple  # forward's initial states, as stored (`h0`; `h0`, `c0` for an LSTM)
+    result_names: tuple  # forward's results, flattened (`output`, `h_n`)
+    sequence: bool  # forward takes a sequence (a float32 case is then checked for conditioning)
+    input_shape: Callable  # (spec, ForwardInput) -> the input's shape
+    state_shapes: Callable  # (spec, ForwardInput) -> the initial states' shapes
+    tags: Mapping[str, Callable] = field(default_factory=dict)  # option -> its value's tag in case names
+    grid: Optional[Grid] = None
+    edge_inputs: Callable[..., Iterable[ForwardInput]] = nothing  # (spec)
+    saturation_inputs: Callable[..., Iterable[ForwardInput]] = nothing  # (spec)
+    dropout_inputs: Callable[..., Iterable[ForwardInput]] = nothing  # (spec)
+    growth_inputs: Callable[..., Iterable[tuple]] = nothing  # (spec) -> (spectral radius, ForwardInput)
+    special_inputs: Callable[..., Iterable[tuple]] = nothing  # (spec) -> (edit of the input, ForwardInput)
+    error_inputs: Callable[..., Iterable] = nothing  # (spec, TensorDraws) -> GivenCall | WarningInput
+    packed_grid: Optional[Grid] = None
+    packed_inputs: Callable[..., Iterable[ForwardInput]] = nothing  # (spec, rng)
+    packed_calls: Callable[..., Iterable[GivenCall]] = nothing  # (spec, TensorDraws)
+    checkpoint_inputs: Callable[..., Iterable[CheckpointInput]] = nothing  # (spec)
+    # (spec, rng, TensorDraws, live config, dtype, steps, batch) -> the invalid calls one is drawn from
+    live_error_inputs: Callable[..., list] = nothing
+
+    @property
+    def name(self):
+        return self.module_class.__name__
+
+    def has_option(self, key):
+        return key in self.defaults
+
+    def option(self, config, key):
+        """An option's value in `config`, or its default when `config` leaves it out."""
+        return config[key] if key in config else self.defaults[key]
+
+    def config(self, **options):
+        """Every option, at its default unless given."""
+        unknown = set(options) - set(self.defaults)
+        if unknown:
+            raise TypeError(f"{self.name} has no option {sorted(unknown)}")
+        return {**self.defaults, **options}
+
+    def call(self, module, input, states):
+        """forward(input, states): one state as itself, several as a tuple, none as None."""
+        if states is not None and len(self.state_names) == 1:
+            states = states[0]
+        return module(input, states)
+
+    def results(self, value):
+        """forward's result by `result_names`."""
+        flat = list(flatten(value))
+        assert len(flat) == len(self.result_names), (self.name, len(flat))
+        return dict(zip(self.result_names, flat))
+
+
+def flatten(value):
+    if isinstance(value, tuple) and not isinstance(value, rnn_utils.PackedSequence):
+        for item in value:
+            yield from flatten(item)
+    else:
+        yield value
+
+
+@dataclass(frozen=True)
+class UtilityInput:
+    """The positional `inputs` (in order) and keyword `arguments` of a torch.nn.utils.rnn call."""
+    name: str
+    arguments: Mapping
+    inputs: Mapping
+    dtype: torch.dtype = torch.float32
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class FunctionSpec:
+    """A torch.nn.utils.rnn function under test: inputs it accepts and inputs it refuses."""
+    function: Callable
+    sample_inputs: Callable[..., Iterable[UtilityInput]]  # (TensorDraws)
+    error_inputs: Callable[..., Iterable[UtilityInput]] = nothing  # (TensorDraws)
+
+    @property
+    def name(self):
+        return self.function.__name__

@@ -5,14 +5,11 @@ package beside this file (its cli.py documents the command line).
     python tools/generate_fixtures.py                       # rewrite fixtures/ (seed 0)
     python tools/generate_fixtures.py --seed 7 --out /tmp/f7
 
-The live runner imports this module for `live_case` (recurrent_fixtures.live.live_case).
+The live runner imports recurrent_fixtures.live for `live_case`.
 """
 import sys
 
 from recurrent_fixtures.cli import main
-from recurrent_fixtures.live import live_case
-
-__all__ = ["live_case", "main"]
 
 if __name__ == "__main__":
     sys.exit(main())

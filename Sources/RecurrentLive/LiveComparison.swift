@@ -5,7 +5,7 @@ import RecurrentFormats
 
 /// The randomized live comparison against the PyTorch of an embedded Python: `conform --live`.
 ///
-/// Each case is drawn from `(seed, index)` alone by the fixture generator's `live_case`, running in
+/// Each case is drawn from `(seed, index)` alone by `recurrent_fixtures.live.live_case` in `tools/`, running in
 /// the embedded interpreter: torch builds the module with its own initialisation, draws the inputs,
 /// runs them (or records the exception it raises) and hands the case over in the fixture format, which
 /// ``FixtureRunner`` then runs against this package. So a case found live is a fixture already:
@@ -60,7 +60,7 @@ public final class LiveComparison: Sendable {
         python = try Python.start(environment: environment)
         try python.prependImportPath(toolsDirectory.path)
         try python.setTorchThreads(1)
-        generator = try python.importModule("generate_fixtures")
+        generator = try python.importModule("recurrent_fixtures.live")
     }
 
     /// The package's `tools/` directory.

@@ -7,7 +7,7 @@ struct DropoutTests {
     func statistics(p: Double) {
         var values = [Float](repeating: 1, count: 100_000)
         var generator = TorchGenerator(seed: 42)
-        Dropout.apply(probability: p, to: &values, generator: &generator)
+        Dropout.apply(Dropout.mask(probability: p, count: values.count, generator: &generator), to: &values)
         let scale = Float(1) / Float(1 - p)
         let kept = values.filter { $0 != 0 }
         #expect(kept.allSatisfy { $0 == scale })
@@ -19,7 +19,7 @@ struct DropoutTests {
         var values: [Double] = [.infinity, .nan, 2]
         var generator = TorchGenerator(seed: 1)
         let untouched = generator
-        Dropout.apply(probability: 1, to: &values, generator: &generator)
+        Dropout.apply(Dropout.mask(probability: 1, count: values.count, generator: &generator), to: &values)
         #expect(values[0].isNaN && values[1].isNaN && values[2] == 0)
         #expect(generator == untouched)
     }

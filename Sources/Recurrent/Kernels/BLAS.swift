@@ -4,23 +4,24 @@ import CBLAS
 ///
 /// Matrices are row-major. OpenBLAS on Linux, Accelerate on macOS.
 enum BLAS {
-    /// `C = alpha * A · op(B) + beta * C`, where `op(B)` is `B` or `Bᵀ`; `A` is `m × k` (leading
-    /// dimension `lda`), `C` is `m × n` (`ldc`).
+    /// `C = op(A) · op(B) + beta * C`, where `op(X)` is `X` or `Xᵀ`; `op(A)` is `m × k` (`A`'s
+    /// leading dimension `lda`), `C` is `m × n` (`ldc`).
     @inline(__always)
     static func gemm<Scalar: RecurrentScalar>(
         m: Int, n: Int, k: Int,
-        a: UnsafePointer<Scalar>, lda: Int,
+        a: UnsafePointer<Scalar>, lda: Int, transposeA: Bool = false,
         b: UnsafePointer<Scalar>, ldb: Int, transposeB: Bool,
         beta: Scalar, c: UnsafeMutablePointer<Scalar>, ldc: Int
     ) {
         guard m > 0, n > 0 else { return }
+        let transA = transposeA ? CblasTrans : CblasNoTrans
         let transB = transposeB ? CblasTrans : CblasNoTrans
         if Scalar.self == Float.self {
             a.withMemoryRebound(to: Float.self, capacity: 1) { a in
                 b.withMemoryRebound(to: Float.self, capacity: 1) { b in
                     c.withMemoryRebound(to: Float.self, capacity: 1) { c in
                         cblas_sgemm(
-                            CblasRowMajor, CblasNoTrans, transB, blasInt(m), blasInt(n), blasInt(k), 1, a, blasInt(lda), b,
+                            CblasRowMajor, transA, transB, blasInt(m), blasInt(n), blasInt(k), 1, a, blasInt(lda), b,
                             blasInt(ldb), Float(beta), c, blasInt(ldc))
                     }
                 }
@@ -30,7 +31,7 @@ enum BLAS {
                 b.withMemoryRebound(to: Double.self, capacity: 1) { b in
                     c.withMemoryRebound(to: Double.self, capacity: 1) { c in
                         cblas_dgemm(
-                            CblasRowMajor, CblasNoTrans, transB, blasInt(m), blasInt(n), blasInt(k), 1, a, blasInt(lda), b,
+                            CblasRowMajor, transA, transB, blasInt(m), blasInt(n), blasInt(k), 1, a, blasInt(lda), b,
                             blasInt(ldb), Double(beta), c, blasInt(ldc))
                     }
                 }

@@ -81,14 +81,14 @@ extension RNN {
     }
 
     /// The sizes of a validated call.
-    private struct Layout {
+    struct Layout {
         var steps: Int
         var batch: Int
         var isBatched: Bool
     }
 
     /// PyTorch's checks for a non-packed forward, in PyTorch's order.
-    private func validate(
+    func validate(
         inputShape: [Int], inputDType: DType, h0Shape: [Int]?, h0DType: DType?
     ) throws(TorchError) -> Layout {
         guard inputShape.count == 2 || inputShape.count == 3 else {
@@ -132,18 +132,45 @@ extension RNN {
     private func run(
         _ input: Tensor<Scalar>, h0: Tensor<Scalar>?, layout: Layout, generator: inout TorchGenerator?
     ) -> (output: Tensor<Scalar>, hN: Tensor<Scalar>) {
-        let (steps, batch) = (layout.steps, layout.batch)
         let rows = layout.isBatched && batchFirst ? input.transposingFirstTwoDimensions().scalars : input.scalars
-        let (output, hN) = runLayers(
-            rows, batchSizes: Array(repeating: batch, count: steps), h0: h0?.scalars, generator: &generator)
+        let (output, hN, _) = runLayers(
+            rows, batchSizes: Array(repeating: layout.batch, count: layout.steps), h0: h0?.scalars, generator: &generator)
+        return (shapedOutput(output, layout), shapedStates(hN, layout))
+    }
+
+    /// Time-major `(L, N, features)` rows as the caller lays them out: `(N, L, features)` with
+    /// ``batchFirst``, `(L, features)` unbatched.
+    private func shapedRows(_ rows: [Scalar], features: Int, _ layout: Layout) -> Tensor<Scalar> {
+        guard layout.isBatched else { return Tensor(unchecked: [layout.steps, features], scalars: rows) }
+        let timeMajor = Tensor(unchecked: [layout.steps, layout.batch, features], scalars: rows)
+        return batchFirst ? timeMajor.transposingFirstTwoDimensions() : timeMajor
+    }
+
+    /// The output's time-major rows in the caller's layout.
+    func shapedOutput(_ rows: [Scalar], _ layout: Layout) -> Tensor<Scalar> {
+        shapedRows(rows, features: numDirections * hiddenSize, layout)
+    }
+
+    /// The input's time-major rows (or their gradient) in the caller's layout.
+    func shapedInput(_ rows: [Scalar], _ layout: Layout) -> Tensor<Scalar> {
+        shapedRows(rows, features: inputSize, layout)
+    }
+
+    /// The shape of the output the caller sees.
+    func outputShape(_ layout: Layout) -> [Int] {
         let width = numDirections * hiddenSize
-        let hNShape = [numDirections * numLayers] + (layout.isBatched ? [batch] : []) + [hiddenSize]
-        let hNTensor = Tensor(unchecked: hNShape, scalars: hN)
-        guard layout.isBatched else {
-            return (Tensor(unchecked: [steps, width], scalars: output), hNTensor)
-        }
-        let outputTensor = Tensor(unchecked: [steps, batch, width], scalars: output)
-        return (batchFirst ? outputTensor.transposingFirstTwoDimensions() : outputTensor, hNTensor)
+        guard layout.isBatched else { return [layout.steps, width] }
+        return batchFirst ? [layout.batch, layout.steps, width] : [layout.steps, layout.batch, width]
+    }
+
+    /// The shape of `h0` and `h_n`: `(D * numLayers, N, H)`, or `(D * numLayers, H)` unbatched.
+    func statesShape(_ layout: Layout) -> [Int] {
+        [numDirections * numLayers] + (layout.isBatched ? [layout.batch] : []) + [hiddenSize]
+    }
+
+    /// Final states (or their gradient) in `h_n`'s shape.
+    func shapedStates(_ states: [Scalar], _ layout: Layout) -> Tensor<Scalar> {
+        Tensor(unchecked: statesShape(layout), scalars: states)
     }
 
     /// Runs every layer and direction over time-major rows grouped by `batchSizes` (see
@@ -151,11 +178,14 @@ extension RNN {
     /// from `h0` (`(D * numLayers, batchSizes[0], H)`, zeros when `nil`), applying dropout between
     /// layers in training mode.
     ///
-    /// - Returns: the last layer's `(Σ batchSizes, D * H)` rows and the `(D * numLayers, batchSizes[0], H)`
-    ///   final states.
+    /// With `keepingLayers`, every layer's output (before dropout) and dropout multipliers are kept
+    /// for the backward pass; without, a layer's output is reused once the next one has read it.
+    ///
+    /// - Returns: the last layer's `(Σ batchSizes, D * H)` rows, the `(D * numLayers, batchSizes[0], H)`
+    ///   final states, and the kept layers (empty unless asked for).
     func runLayers(
-        _ input: [Scalar], batchSizes: [Int], h0: [Scalar]?, generator: inout TorchGenerator?
-    ) -> (output: [Scalar], hN: [Scalar]) {
+        _ input: [Scalar], batchSizes: [Int], h0: [Scalar]?, generator: inout TorchGenerator?, keepingLayers: Bool = false
+    ) -> (output: [Scalar], hN: [Scalar], layers: [TracedLayer]) {
         let directions = numDirections
         let width = directions * hiddenSize
         let totalRows = batchSizes.reduce(0, +)
@@ -163,6 +193,7 @@ extension RNN {
         var layerInput = input
         var features = inputSize
         var hN = [Scalar](repeating: 0, count: directions * numLayers * stateSize)
+        var kept: [TracedLayer] = []
 
         // The output of the layer before last, free once its successor has read it: from the third
         // layer on, each layer writes over it instead of allocating (the kernel sets every element).
@@ -187,15 +218,26 @@ extension RNN {
                     }
                 }
             }
+            var mask: [Scalar]? = nil
             if training && dropout > 0 && layer < numLayers - 1 {
                 if generator == nil { generator = .seededFromSystem() }
-                Dropout.apply(probability: dropout, to: &layerOutput, generator: &generator!)
+                mask = Dropout.mask(probability: dropout, count: layerOutput.count, generator: &generator!)
             }
-            if layer > 0 { spare = layerInput }
+            if keepingLayers { kept.append(TracedLayer(output: layerOutput, dropoutMask: mask)) }
+            if let mask { Dropout.apply(mask, to: &layerOutput) }
+            if layer > 0 && !keepingLayers { spare = layerInput }
             layerInput = layerOutput
             features = width
         }
-        return (layerInput, hN)
+        return (layerInput, hN, kept)
+    }
+
+    /// One layer of a forward pass kept for the backward pass.
+    struct TracedLayer: Sendable, Hashable {
+        /// The layer's output rows before dropout: the states the backward pass reads back.
+        var output: [Scalar]
+        /// The dropout multipliers applied to the output before the next layer, when there were any.
+        var dropoutMask: [Scalar]?
     }
 }
 

@@ -43,6 +43,14 @@ extension RNN {
     private func forward(
         _ input: PackedSequence<Scalar>, h0: Tensor<Scalar>?, generator: inout TorchGenerator?
     ) throws(TorchError) -> (output: PackedSequence<Scalar>, hN: Tensor<Scalar>) {
+        let h0 = try validatePacked(input, h0: h0)
+        let (rows, states, _) = runLayers(input.data.scalars, batchSizes: input.batchSizes, h0: h0?.scalars, generator: &generator)
+        return (packedOutput(rows, like: input), try callerOrder(states, input))
+    }
+
+    /// PyTorch's checks of a packed forward, in PyTorch's order; returns `h0` permuted into the packed
+    /// batch's order.
+    func validatePacked(_ input: PackedSequence<Scalar>, h0: Tensor<Scalar>?) throws(TorchError) -> Tensor<Scalar>? {
         // PyTorch permutes h0 before it checks anything, so a wider h0 passes for an unsorted batch.
         var h0 = h0
         if let given = h0, let order = input.sortedIndices {
@@ -53,17 +61,22 @@ extension RNN {
         guard data.shape[1] == inputSize else {
             throw .runtimeError("input.size(-1) must be equal to input_size. Expected \(inputSize), got \(data.shape[1])")
         }
-        let batch = input.batchSizes.first ?? 0
-        let expected = [numDirections * numLayers, batch, hiddenSize]
+        let expected = [numDirections * numLayers, input.batchSizes.first ?? 0, hiddenSize]
         if let h0, h0.shape != expected {
             throw .runtimeError("Expected hidden size \(formatTuple(expected)), got \(formatList(h0.shape))")
         }
-        let (rows, states) = runLayers(data.scalars, batchSizes: input.batchSizes, h0: h0?.scalars, generator: &generator)
-        let output = input.replacingData(Tensor(unchecked: [data.shape[0], numDirections * hiddenSize], scalars: rows))
-        var hN = Tensor(unchecked: expected, scalars: states)
-        if let order = input.unsortedIndices {
-            hN = try hN.selecting(order, alongDimension: 1)
-        }
-        return (output, hN)
+        return h0
+    }
+
+    /// The last layer's rows as a packed sequence with the input's batch sizes and indices.
+    func packedOutput(_ rows: [Scalar], like input: PackedSequence<Scalar>) -> PackedSequence<Scalar> {
+        input.replacingData(Tensor(unchecked: [input.data.shape[0], numDirections * hiddenSize], scalars: rows))
+    }
+
+    /// The final states, `(D * numLayers, B, H)` in the packed order, in the caller's batch order.
+    func callerOrder(_ states: [Scalar], _ input: PackedSequence<Scalar>) throws(TorchError) -> Tensor<Scalar> {
+        let hN = Tensor(unchecked: [numDirections * numLayers, input.batchSizes.first ?? 0, hiddenSize], scalars: states)
+        guard let order = input.unsortedIndices else { return hN }
+        return try hN.selecting(order, alongDimension: 1)
     }
 }

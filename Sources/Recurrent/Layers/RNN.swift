@@ -180,7 +180,7 @@ extension RNN {
         cells[slot.cell][slot: slot.slot] = value
     }
 
-    private var parameterSlots: [(name: String, cell: Int, slot: String)] {
+    var parameterSlots: [(name: String, cell: Int, slot: String)] {
         var slots: [(String, Int, String)] = []
         for layer in 0..<numLayers {
             for direction in 0..<numDirections {

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 # The results the runner perturbs with --inject-error (CaseRun.perturbedKeys on the Swift side).
-PERTURBED = {"output", "output.data", "result", "result.data", "result.0"}
+PERTURBED = {"output", "output.data", "result", "result.data", "result.0", "grad.input", "grad.packed.data"}
 FLOATS = {"F16", "BF16", "F32", "F64"}
 
 

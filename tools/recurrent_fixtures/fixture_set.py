@@ -1,4 +1,5 @@
 """Where a run's cases go, and the random stream they are drawn from."""
+import copy
 import os
 import random
 
@@ -16,6 +17,13 @@ class FixtureSet:
         self.provenance = Provenance(seed)
         self.names = set()
         self.written = []
+
+    def stream(self, label):
+        """The same set drawing from a stream of its own, named `label`: a family drawn from it adds its
+        cases without changing any case drawn from the set's main stream."""
+        branch = copy.copy(self)
+        branch.rng = random.Random(f"{self.seed}:{label}")
+        return branch
 
     def case_seed(self):
         """A seed for torch's generators, the next number of the set's stream."""

@@ -81,6 +81,7 @@ class CaseMetadata:
     arguments: Optional[Mapping] = None
     inputs: Optional[Sequence[str]] = None
     counts: Mapping[str, int] = field(default_factory=dict)  # `<name>_count`: lengths of tensor lists
+    gradients: bool = False  # the case records autograd's gradients for given cotangents
 
     def strings(self, name, provenance):
         """The `__metadata__` map of the case called `name`."""
@@ -103,6 +104,7 @@ class CaseMetadata:
             "function": self.function,
             "arguments": None if self.arguments is None else json.dumps(self.arguments),
             "inputs": None if self.inputs is None else json.dumps(list(self.inputs)),
+            "gradients": "true" if self.gradients else None,
         }
         meta.update({k: str(v) for k, v in optional.items() if v is not None})
         meta.update({f"{k}_count": str(v) for k, v in self.counts.items()})

@@ -3,7 +3,7 @@ order is part of the set: changing it changes every case drawn after the change.
 from .constants import DTYPES
 from .draws import TensorDraws
 from .families import checkpoints, dropout, edges, errors, option_grid, packed, relu_growth, saturation
-from .families import special_values, utils
+from .families import gradients, special_values, utils
 from .specs import FUNCTIONS, MODULES
 
 
@@ -27,3 +27,6 @@ def write_set(fs):
     for spec in MODULES:
         packed.generate_calls(fs, spec, draws)
     checkpoints.generate(fs, MODULES)
+    # Families with streams of their own, after everything drawn from the main stream.
+    for spec in MODULES:
+        gradients.generate(fs, spec)

@@ -95,4 +95,17 @@ struct ShippedFixtureTests {
         })
         #expect(!shippedFixtures.contains { !$0.name.hasPrefix("packed_") && $0.name.contains("packed") })
     }
+
+    @Test("at least 200 gradient cases, exactly those --filter grad selects, over RNN and RNNCell, packed and dropout")
+    func gradientCases() throws {
+        let gradients = shippedFixtures.filter { $0.metadata["gradients"] == "true" }
+        #expect(gradients.count >= 200)
+        let selected = try FixtureDirectory.caseFiles(in: TestEnvironment.shippedFixtures, matching: "grad").map { Fixture.caseName(of: $0) }
+        #expect(Set(selected) == Set(gradients.map(\.name)))
+        #expect(Set(gradients.map(\.module)) == [RNNConformance.module, RNNCellConformance.module])
+        #expect(Set(gradients.filter { $0.metadata["input_kind"] == "packed" }.map { $0.metadata["enforce_sorted"] }) == ["true", "false"])
+        #expect(gradients.contains { $0.dropoutSeed != nil })
+        #expect(Set(gradients.map(\.dtype)) == [.float32, .float64])
+        #expect(gradients.contains { $0.tensors["cotangent.output"] == nil } && gradients.contains { $0.tensors["cotangent.h_n"] == nil })
+    }
 }

@@ -69,6 +69,10 @@ public struct RNNCellConformance: ModuleConformance {
                 nonlinearity: known ?? .tanh, seed: seed ?? 0)
         }
         try run.loadRecordedState(into: &cell)
+        if fixture.metadata["gradients"] == "true" {
+            try runGradients(cell, &run)
+            return
+        }
         guard let input = fixture.tensors["input"] else { return }
         let hx = fixture.tensors["hx"]
         let output = try run.stage(.forward) { () throws(TorchError) in
@@ -77,5 +81,19 @@ public struct RNNCellConformance: ModuleConformance {
             return output
         }
         if fixture.expectation == .output { run.compare(output, "output") }
+    }
+
+    /// A gradient case: the traced step, its output, then the backward pass for `cotangent.output`,
+    /// compared with `grad.input`, `grad.hx` and `grad.<parameter>`.
+    private func runGradients<Scalar: RecurrentScalar>(_ cell: RNNCell<Scalar>, _ run: inout CaseRun<Scalar>) throws(CaseError) {
+        let input = try run.tensor("input")
+        let hx = try run.optionalTensor("hx")
+        let cotangent = try run.tensor("cotangent.output")
+        let (output, trace) = try run.stage(.forward) { () throws(TorchError) in try cell.tracedStep(input, hx: hx) }
+        run.compare(output, "output")
+        let gradients = try run.stage(.forward) { () throws(TorchError) in try trace.backward(outputGradient: cotangent) }
+        run.compare(gradients.input, "grad.input")
+        if hx != nil { run.compare(gradients.hx, "grad.hx") }
+        run.compare(gradients.parameters, names: cell.parameterNames)
     }
 }

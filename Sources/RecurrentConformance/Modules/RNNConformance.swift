@@ -54,6 +54,8 @@ public struct RNNConformance: ModuleConformance {
     let arguments: Arguments
     /// Whether the input is a packed sequence (`input_kind=packed`).
     let isPacked: Bool
+    /// Whether the case records gradients (`gradients=true`).
+    let hasGradients: Bool
 
     /// Reads the case's `config` and input kind.
     public init(_ fixture: Fixture) throws(FormatError) {
@@ -63,6 +65,7 @@ public struct RNNConformance: ModuleConformance {
         self.fixture = fixture
         self.arguments = arguments
         isPacked = fixture.metadata["input_kind"] == "packed"
+        hasGradients = fixture.metadata["gradients"] == "true"
         let directions = arguments.bidirectional ? 2 : 1
         let widest = max(arguments.inputSize, directions * arguments.hiddenSize)
         let steps = fixture.tensors["input"]?.count ?? fixture.tensors["packed.data"]?.count ?? 0
@@ -85,6 +88,7 @@ public struct RNNConformance: ModuleConformance {
         }
         if let h0 = fixture.tensors["h0"] { text += " h0\(formatTuple(h0.shape))" }
         if fixture.training && arguments.dropout > 0 { text += " train" }
+        if hasGradients { text += " grad" }
         return text
     }
 
@@ -102,7 +106,9 @@ public struct RNNConformance: ModuleConformance {
         }
         try run.loadRecordedState(into: &rnn)
         rnn.training = fixture.training
-        if isPacked {
+        if hasGradients {
+            try runGradients(rnn, &run)
+        } else if isPacked {
             try runPacked(rnn, &run)
         } else if let input = fixture.tensors["input"] {
             var generator = run.dropoutGenerator
@@ -112,6 +118,43 @@ public struct RNNConformance: ModuleConformance {
             run.compare(output, "output")
             run.compare(hN, "h_n")
         }
+    }
+
+    /// A gradient case: the traced forward on `input` (packed with `lengths` for a packed case), its
+    /// results, then the backward pass for the recorded cotangents, compared with `grad.input` (or
+    /// `grad.packed.data`), `grad.h0` and `grad.<parameter>`.
+    private func runGradients<Scalar: RecurrentScalar>(_ rnn: RNN<Scalar>, _ run: inout CaseRun<Scalar>) throws(CaseError) {
+        let input = try run.tensor("input")
+        let h0 = try run.optionalTensor("h0")
+        var generator = run.dropoutGenerator
+        let trace: RNN<Scalar>.Trace
+        let inputKey: String
+        if isPacked {
+            let lengths = try run.integers("lengths")
+            let (batchFirst, enforceSorted) = (arguments.batchFirst, fixture.metadata["enforce_sorted"] != "false")
+            let (output, hN, traced) = try run.stage(.forward) { () throws(TorchError) in
+                let packed = try packPaddedSequence(input, lengths: lengths, batchFirst: batchFirst, enforceSorted: enforceSorted)
+                return try rnn.tracedForward(packed, h0: h0, generator: &generator)
+            }
+            run.compare(output.data, "output.data")
+            run.compare(hN, "h_n")
+            (trace, inputKey) = (traced, "grad.packed.data")
+        } else {
+            let (output, hN, traced) = try run.stage(.forward) { () throws(TorchError) in
+                try rnn.tracedForward(input, h0: h0, generator: &generator)
+            }
+            run.compare(output, "output")
+            run.compare(hN, "h_n")
+            (trace, inputKey) = (traced, "grad.input")
+        }
+        let outputCotangent = try run.optionalTensor(isPacked ? "cotangent.output.data" : "cotangent.output")
+        let hNCotangent = try run.optionalTensor("cotangent.h_n")
+        let gradients = try run.stage(.forward) { () throws(TorchError) in
+            try trace.backward(outputGradient: outputCotangent, hNGradient: hNCotangent)
+        }
+        run.compare(gradients.input, inputKey)
+        if h0 != nil { run.compare(gradients.h0, "grad.h0") }
+        run.compare(gradients.parameters, names: rnn.parameterNames)
     }
 
     /// A packed case: packs `input` with `lengths` (checking the packing against `packed.*`) or

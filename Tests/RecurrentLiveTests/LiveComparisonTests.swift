@@ -19,12 +19,15 @@ struct LiveComparisonTests {
     @Test("random cases of every kind pass against torch", arguments: [0, 1])
     func casesPass(seed: Int) {
         var kinds: Set<String> = []
+        var gradients = 0
         for index in 0..<40 {
             let outcome = live.run(.init(seed: seed, index: index))
             #expect(outcome.result.passed, "\(Report.failureDetails(outcome.result))")
             kinds.insert(outcome.result.name.split(separator: "_")[3].description)
+            if outcome.result.name.contains("_grad_") { gradients += 1 }
         }
         #expect(kinds == ["rnn", "packed", "cell", "error"])
+        #expect(gradients > 0, "no gradient case among 40")
     }
 
     @Test("the same seed and index give the same case")

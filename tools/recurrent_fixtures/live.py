@@ -11,6 +11,7 @@ from .families.packed import draw_lengths
 from .fixture_set import FixtureSet
 from .forward_case import forward_case
 from .given_call_case import given_call_case
+from .gradient_case import gradient_case
 from .spec import ForwardInput, packed_input
 from .specs import RNN, RNN_CELL
 
@@ -18,8 +19,8 @@ from .specs import RNN, RNN_CELL
 def live_case(seed, index, dtype="all", numeric_only=False):
     """One case of `conform --live`: returns (name, safetensors bytes) in the fixture format. The draw
     covers every constructor option, batched, unbatched and batch-first input, h0 given or not, packed
-    batches sorted and unsorted, RNNCell, both dtypes, sizes from 1 to 300, and invalid calls (unless
-    `numeric_only`), whose exceptions the Swift side must reproduce."""
+    batches sorted and unsorted, RNNCell, both dtypes, sizes from 1 to 300, gradients (names with
+    `_grad`), and invalid calls (unless `numeric_only`), whose exceptions the Swift side must reproduce."""
     rng = random.Random(f"live:{seed}:{index}")
     fs = FixtureSet(None, seed, rng=rng)
     dtypes = {"float32": [torch.float32], "float64": [torch.float64]}.get(dtype, [torch.float32, torch.float64])
@@ -36,9 +37,13 @@ def live_case(seed, index, dtype="all", numeric_only=False):
                         nonlinearity=rng.choice(["tanh", "relu"]), bias=rng.random() < 0.7,
                         batch_first=rng.random() < 0.4, dropout=rng.choice([0.0, 0.0, 0.3, 0.7]),
                         bidirectional=rng.random() < 0.4)
-    name = f"live_s{seed}_{index:05d}_{kind}_{DTYPE_NAMES[dt]}"
+    # A sixth of the cases with an output are gradient cases (about a seventh of all): decided by a
+    # stream of their own, so that a seed's other draws are what they were.
+    gradients = kind != "error" and random.Random(f"live-gradients:{seed}:{index}").random() < 1 / 6
+    write = gradient_case if gradients else forward_case
+    name = f"live_s{seed}_{index:05d}_{kind}{'_grad' if gradients else ''}_{DTYPE_NAMES[dt]}"
     if kind == "rnn":
-        forward_case(fs, RNN, name, ForwardInput(
+        write(fs, RNN, name, ForwardInput(
             name, config, batch=batch, steps=steps, unbatched=rng.random() < 0.25, with_state=rng.random() < 0.5,
             training=rng.random() < 0.4, description="live"), dt)
     elif kind == "packed":
@@ -46,13 +51,13 @@ def live_case(seed, index, dtype="all", numeric_only=False):
         enforce = rng.random() < 0.4
         if enforce:
             lengths.sort(reverse=True)
-        forward_case(fs, RNN, name, packed_input(
+        write(fs, RNN, name, packed_input(
             name, config, lengths, enforce_sorted=enforce, with_state=rng.random() < 0.5,
             training=rng.random() < 0.4, description="live"), dt)
     elif kind == "cell":
         cell = RNN_CELL.config(input_size=size(), hidden_size=size(), bias=config["bias"],
                                nonlinearity=config["nonlinearity"])
-        forward_case(fs, RNN_CELL, name, ForwardInput(
+        write(fs, RNN_CELL, name, ForwardInput(
             name, cell, batch=batch, unbatched=rng.random() < 0.3, with_state=rng.random() < 0.5, training=True,
             description="live"), dt)
     else:

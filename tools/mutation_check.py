@@ -60,7 +60,7 @@ FAULTS = [
     Fault("storage offset ignored", "Sources/RecurrentFormats/Checkpoint/TorchCheckpoint.swift",
           "offset: reference.offset, count: count)", "offset: 0, count: count)"),
     Fault("gradient: tanh's derivative with the wrong sign", "Sources/Recurrent/Kernels/RecurrentKernel+Backward.swift",
-          "case .tanh: g * (1 - h[j] * h[j])", "case .tanh: g * (1 + h[j] * h[j])"),
+          "case .tanh: for j in 0..<hidden { z[j] *= 1 - h[j] * h[j] }", "case .tanh: for j in 0..<hidden { z[j] *= 1 + h[j] * h[j] }"),
     Fault("gradient: bias gradient dropped", "Sources/Recurrent/Kernels/RecurrentKernel+Backward.swift",
           "for j in 0..<hidden { gradients.bias[j] += z[r * hidden + j] }", "for j in 0..<hidden { gradients.bias[j] += 0 * z[r * hidden + j] }"),
     Fault("gradient: h0's gradient lost", "Sources/Recurrent/Kernels/RecurrentKernel+Backward.swift",

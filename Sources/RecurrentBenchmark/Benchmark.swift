@@ -24,10 +24,17 @@ public struct BenchmarkConfiguration: Hashable, Sendable, Codable {
     public var dtype: DType = .float32
     /// Sequence lengths for a packed batch (`batch` of them), or `nil` for a padded one.
     public var lengths: [Int]? = nil
+    /// Whether a call is a training step: the forward pass kept for the backward pass, then the
+    /// backward pass for random gradients of `output` and `h_n` (PyTorch: forward with autograd, then
+    /// `torch.autograd.backward`).
+    public var training = false
 
-    /// The multiply-adds of one forward call, doubled: `2 Σ rows (input · H + H · H)` over layers and
-    /// directions, rows being the valid steps of every sequence.
-    public var flops: Double {
+    /// The multiply-adds of one call, doubled: `2 Σ rows (input · H + H · H)` over layers and
+    /// directions for a forward pass, rows being the valid steps of every sequence; three times that for
+    /// a training step, whose backward pass makes two products for each of the forward's.
+    public var flops: Double { (training ? 3 : 1) * forwardFlops }
+
+    private var forwardFlops: Double {
         let rows = Double(lengths?.reduce(0, +) ?? steps * batch)
         let directions = bidirectional ? 2.0 : 1.0
         var total = 0.0
@@ -71,10 +78,18 @@ public struct BenchmarkConfiguration: Hashable, Sendable, Codable {
             .init(name: "docs example f64", steps: 5, batch: 3, inputSize: 10, hiddenSize: 20, numLayers: 2, dtype: .float64),
             .init(name: "T100 N32 128/256 l2 f64", steps: 100, batch: 32, inputSize: 128, hiddenSize: 256, numLayers: 2, dtype: .float64),
             .init(name: "T35 N20 650/650 l2 f64", steps: 35, batch: 20, inputSize: 650, hiddenSize: 650, numLayers: 2, dtype: .float64),
+            .init(name: "train docs example", steps: 5, batch: 3, inputSize: 10, hiddenSize: 20, numLayers: 2, training: true),
+            .init(name: "train T50 N1 64/64", steps: 50, batch: 1, inputSize: 64, hiddenSize: 64, training: true),
+            .init(name: "train T100 N32 128/256 l2", steps: 100, batch: 32, inputSize: 128, hiddenSize: 256, numLayers: 2, training: true),
+            .init(name: "train T100 N32 128/256 l2 bi", steps: 100, batch: 32, inputSize: 128, hiddenSize: 256, numLayers: 2, bidirectional: true, training: true),
+            .init(name: "train T35 N20 650/650 l2", steps: 35, batch: 20, inputSize: 650, hiddenSize: 650, numLayers: 2, training: true),
+            .init(name: "train docs example f64", steps: 5, batch: 3, inputSize: 10, hiddenSize: 20, numLayers: 2, dtype: .float64, training: true),
+            .init(name: "train T100 N32 128/256 l2 f64", steps: 100, batch: 32, inputSize: 128, hiddenSize: 256, numLayers: 2, dtype: .float64, training: true),
         ]
         if quick {
             let names: Set = ["docs example", "one unit, 100 steps", "T50 N1 64/64", "T100 N32 128/256 l2",
-                              "packed 64 seqs, 1...200", "docs example f64", "T35 N20 650/650 l2"]
+                              "packed 64 seqs, 1...200", "docs example f64", "T35 N20 650/650 l2",
+                              "train docs example", "train T100 N32 128/256 l2"]
             all = all.filter { names.contains($0.name) }
         }
         if let dtype { all = all.filter { $0.dtype == dtype } }
@@ -101,6 +116,11 @@ public struct BenchmarkRow: Hashable, Sendable, Codable {
     /// For a packed batch: our median seconds per call for the same batch with every sequence at full
     /// length.
     public var fullBatchSeconds: Double?
+    /// For a training step: the bytes our forward pass kept for the backward pass.
+    public var traceBytes: Int?
+    /// For a training step: the bytes the backward pass cannot do without (every layer's states at
+    /// every step, and the dropout masks).
+    public var essentialTraceBytes: Int?
 
     /// For a packed batch: our cost per valid step relative to the full-length batch's (1 when time
     /// follows the sum of the lengths exactly).
@@ -226,12 +246,29 @@ public final class Benchmark {
                 return (ContinuousClock.now - start).seconds
             }
         }
-        let ours = timing { if let packed { _ = try rnn(packed) } else { _ = try rnn(x) } }
+        let cotangents = try configuration.training ? trainingCotangents(prepared, Scalar.self) : nil
+        let ours: (Int) throws -> Double
+        if let cotangents {
+            ours = timing {
+                let (_, _, trace) = try rnn.tracedForward(x)
+                _ = try trace.backward(outputGradient: cotangents.output, hNGradient: cotangents.hN)
+            }
+        } else {
+            ours = timing { if let packed { _ = try rnn(packed) } else { _ = try rnn(x) } }
+        }
         func torch(_ count: Int) throws -> Double {
             let seconds = try python.withGIL { () throws(PythonError) -> String in
-                try helpers.attribute("timed").call(prepared.item(0), prepared.item(1), PythonObject(count)).string()
+                if configuration.training {
+                    return try helpers.attribute("timed_training").call(prepared, PythonObject(count)).string()
+                }
+                return try helpers.attribute("timed").call(prepared.item(0), prepared.item(1), PythonObject(count)).string()
             }
             return Double(seconds) ?? .nan
+        }
+        var traceBytes: (kept: Int, essential: Int)?
+        if configuration.training {
+            let trace = try rnn.tracedForward(x).trace
+            traceBytes = (trace.byteCount, trace.essentialByteCount)
         }
         var memory: Int?
         if measureMemory {
@@ -262,7 +299,18 @@ public final class Benchmark {
         return BenchmarkRow(
             configuration: configuration, torchSeconds: median(torchTimes), oursSeconds: ourMedian,
             peakPercent: 100 * configuration.flops / ourMedian / 1e9 / peak, peakResidentBytes: memory,
-            fullBatchSeconds: fullBatchSeconds)
+            fullBatchSeconds: fullBatchSeconds, traceBytes: traceBytes?.kept, essentialTraceBytes: traceBytes?.essential)
+    }
+
+    /// The gradients of `output` and `h_n` a training step backpropagates, the same ones PyTorch's side
+    /// was prepared with.
+    private func trainingCotangents<Scalar: RecurrentScalar>(
+        _ prepared: PythonObject, _: Scalar.Type
+    ) throws -> (output: Tensor<Scalar>, hN: Tensor<Scalar>) {
+        let cotangents = try python.withGIL { () throws(PythonError) -> (PythonObject, PythonObject) in
+            (try prepared.item(5), try prepared.item(6))
+        }
+        return (try python.anyTensor(cotangents.0).converted(to: Scalar.self), try python.anyTensor(cotangents.1).converted(to: Scalar.self))
     }
 
     private func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }

@@ -63,61 +63,60 @@ extension RecurrentKernel {
         for t in 1..<max(steps, 1) { firstRow[t] = firstRow[t - 1] + batchSizes[t - 1] }
         func time(ofStep step: Int) -> Int { reverse ? steps - 1 - step : step }
 
-        // dZ: ∂L/∂(pre-activation) of every row; previousStates: the state each row's step read.
+        // dZ: ∂L/∂(pre-activation) of every row, which first gathers ∂L/∂h: a step's product adds the
+        // gradient of the state it read into the rows of the step before (zero elsewhere).
+        // previousStates: the state each row's step read.
         var dZ = [Scalar](repeating: 0, count: totalRows * hidden)
         var previousStates = [Scalar](repeating: 0, count: totalRows * hidden)
-        // ∂L/∂h of the rows the step processed after this one read from this one.
-        var pending = [Scalar](repeating: 0, count: batchSizes[0] * hidden)
         weights.weightHHTransposed.scalars.withUnsafeBufferPointer { recurrent in
             dZ.withUnsafeMutableBufferPointer { dZ in
                 previousStates.withUnsafeMutableBufferPointer { previousStates in
-                    pending.withUnsafeMutableBufferPointer { pending in
-                        for step in (0..<steps).reversed() {
-                            let t = time(ofStep: step)
-                            let rows = batchSizes[t]
-                            let base = firstRow[t]
-                            // Sequences whose last step this is (forward: the batch shrinks after it;
-                            // reverse: step 0 ends every sequence) take h_n's gradient here.
-                            let finalFrom = reverse ? (t == 0 ? 0 : rows) : (t == steps - 1 ? 0 : batchSizes[t + 1])
-                            for r in 0..<rows {
-                                let z = dZ.baseAddress! + (base + r) * hidden
-                                let h = output.baseAddress! + (base + r) * outputWidth + outputOffset
-                                let upstream = outputGradient.map { $0.baseAddress! + (base + r) * outputWidth + outputOffset }
-                                let carried = pending.baseAddress! + r * hidden
-                                let final = r >= finalFrom ? finalStateGradient.map { $0.baseAddress! + r * hidden } : nil
-                                for j in 0..<hidden {
-                                    var g = carried[j]
-                                    if let upstream { g += upstream[j] }
-                                    if let final { g += final[j] }
-                                    z[j] = switch nonlinearity {
-                                    case .tanh: g * (1 - h[j] * h[j])
-                                    case .relu: h[j] > 0 ? g : 0
-                                    }
-                                }
+                    for step in (0..<steps).reversed() {
+                        let t = time(ofStep: step)
+                        let rows = batchSizes[t]
+                        let block = dZ.baseAddress! + firstRow[t] * hidden
+                        // Sequences whose last step this is (forward: the batch shrinks after it;
+                        // reverse: step 0 ends every sequence) take h_n's gradient here.
+                        let finalFrom = reverse ? (t == 0 ? 0 : rows) : (t == steps - 1 ? 0 : batchSizes[t + 1])
+                        for r in 0..<rows {
+                            let z = block + r * hidden
+                            if let outputGradient {
+                                let upstream = outputGradient.baseAddress! + (firstRow[t] + r) * outputWidth + outputOffset
+                                for j in 0..<hidden { z[j] += upstream[j] }
                             }
-                            // The state this step read: the previous step's rows for the sequences it
-                            // carried on, the initial state for those that start here.
-                            let previous = step > 0 ? time(ofStep: step - 1) : nil
-                            let carriedRows = previous.map { min(batchSizes[$0], rows) } ?? 0
-                            for r in 0..<rows {
-                                let target = previousStates.baseAddress! + (base + r) * hidden
-                                if let previous, r < carriedRows {
-                                    target.update(from: output.baseAddress! + (firstRow[previous] + r) * outputWidth + outputOffset, count: hidden)
-                                } else if let initialState {
-                                    target.update(from: initialState.baseAddress! + r * hidden, count: hidden)
-                                }
+                            if r >= finalFrom, let finalStateGradient {
+                                let final = finalStateGradient.baseAddress! + r * hidden
+                                for j in 0..<hidden { z[j] += final[j] }
                             }
-                            // ∂L/∂h_prev = dz · W_hh: into `pending` for the carried rows, into ∂L/∂h0 for the rest.
-                            pending.update(repeating: 0)
-                            let rowsOfZ = dZ.baseAddress! + base * hidden
-                            BLAS.gemm(
-                                m: carriedRows, n: hidden, k: hidden, a: rowsOfZ, lda: hidden, b: recurrent.baseAddress!, ldb: hidden,
-                                transposeB: true, beta: 0, c: pending.baseAddress!, ldc: hidden)
-                            BLAS.gemm(
-                                m: rows - carriedRows, n: hidden, k: hidden, a: rowsOfZ + carriedRows * hidden, lda: hidden,
-                                b: recurrent.baseAddress!, ldb: hidden, transposeB: true, beta: 0,
-                                c: initialStateGradient.baseAddress! + carriedRows * hidden, ldc: hidden)
+                            let h = output.baseAddress! + (firstRow[t] + r) * outputWidth + outputOffset
+                            switch nonlinearity {
+                            case .tanh: for j in 0..<hidden { z[j] *= 1 - h[j] * h[j] }
+                            case .relu: for j in 0..<hidden { z[j] = h[j] > 0 ? z[j] : 0 }
+                            }
                         }
+                        // The state this step read: the previous step's rows for the sequences it
+                        // carried on, the initial state for those that start here.
+                        let previous = step > 0 ? time(ofStep: step - 1) : nil
+                        let carriedRows = previous.map { min(batchSizes[$0], rows) } ?? 0
+                        for r in 0..<rows {
+                            let target = previousStates.baseAddress! + (firstRow[t] + r) * hidden
+                            if let previous, r < carriedRows {
+                                target.update(from: output.baseAddress! + (firstRow[previous] + r) * outputWidth + outputOffset, count: hidden)
+                            } else if let initialState {
+                                target.update(from: initialState.baseAddress! + r * hidden, count: hidden)
+                            }
+                        }
+                        // ∂L/∂h_prev = dz · W_hh: into the previous step's rows for the carried
+                        // sequences, into ∂L/∂h0 for those that start here.
+                        if let previous {
+                            BLAS.gemm(
+                                m: carriedRows, n: hidden, k: hidden, a: block, lda: hidden, b: recurrent.baseAddress!, ldb: hidden,
+                                transposeB: true, beta: 0, c: dZ.baseAddress! + firstRow[previous] * hidden, ldc: hidden)
+                        }
+                        BLAS.gemm(
+                            m: rows - carriedRows, n: hidden, k: hidden, a: block + carriedRows * hidden, lda: hidden,
+                            b: recurrent.baseAddress!, ldb: hidden, transposeB: true, beta: 0,
+                            c: initialStateGradient.baseAddress! + carriedRows * hidden, ldc: hidden)
                     }
                 }
             }

@@ -17,6 +17,8 @@ extension RNN {
         let batchSizes: [Int]
         let layers: [TracedLayer]
         let form: Form
+        /// Whether `inputRows` is a copy the forward pass made (a batch-first input, transposed).
+        let inputIsCopy: Bool
 
         /// The shape of the input and output the caller sees.
         enum Form: Sendable {
@@ -27,12 +29,11 @@ extension RNN {
             case packed(sortedIndices: [Int]?, unsortedIndices: [Int]?)
         }
 
-        /// The bytes the trace holds: the layers' states and dropout multipliers, the input (shared
-        /// with the caller's tensor unless it was batch-first) and `h0`.
+        /// The bytes the forward pass allocated for the trace: the layers' states and dropout
+        /// multipliers, and a time-major copy of a batch-first input (any other input, and `h0`, are the
+        /// caller's tensors, shared).
         public var byteCount: Int {
-            let scalars = layers.reduce(0) { $0 + $1.output.count + ($1.dropoutMask?.count ?? 0) }
-                + inputRows.count + (h0?.count ?? 0)
-            return scalars * MemoryLayout<Scalar>.stride
+            essentialByteCount + (inputIsCopy ? inputRows.count * MemoryLayout<Scalar>.stride : 0)
         }
 
         /// The bytes the backward pass cannot do without: the states of every layer and step, and the
@@ -92,7 +93,9 @@ extension RNN {
         let rows = layout.isBatched && batchFirst ? input.transposingFirstTwoDimensions().scalars : input.scalars
         let batchSizes = Array(repeating: layout.batch, count: layout.steps)
         let (output, hN, layers) = runLayers(rows, batchSizes: batchSizes, h0: h0?.scalars, generator: &generator, keepingLayers: true)
-        let trace = Trace(model: self, inputRows: rows, h0: h0?.scalars, batchSizes: batchSizes, layers: layers, form: .padded(layout))
+        let trace = Trace(
+            model: self, inputRows: rows, h0: h0?.scalars, batchSizes: batchSizes, layers: layers, form: .padded(layout),
+            inputIsCopy: layout.isBatched && batchFirst)
         return (shapedOutput(output, layout), shapedStates(hN, layout), trace)
     }
 
@@ -103,7 +106,9 @@ extension RNN {
         let (rows, states, layers) = runLayers(
             input.data.scalars, batchSizes: input.batchSizes, h0: h0?.scalars, generator: &generator, keepingLayers: true)
         let form = Trace.Form.packed(sortedIndices: input.sortedIndices, unsortedIndices: input.unsortedIndices)
-        let trace = Trace(model: self, inputRows: input.data.scalars, h0: h0?.scalars, batchSizes: input.batchSizes, layers: layers, form: form)
+        let trace = Trace(
+            model: self, inputRows: input.data.scalars, h0: h0?.scalars, batchSizes: input.batchSizes, layers: layers, form: form,
+            inputIsCopy: false)
         return (packedOutput(rows, like: input), try callerOrder(states, input), trace)
     }
 }

@@ -12,7 +12,14 @@ def prepare(spec):
     lengths = c.get("lengths")
     inp = rnn_utils.pack_padded_sequence(x, lengths, enforce_sorted=False) if lengths else x
     sd = m.state_dict()
-    return (m, inp, list(sd.keys()), list(sd.values()), x)
+    if not c.get("training"):
+        return (m, inp, list(sd.keys()), list(sd.values()), x)
+    # A training step's gradients of output and h_n, drawn once and given to both sides.
+    with torch.no_grad():
+        out, hn = m(x)
+    generator = torch.Generator().manual_seed(1)
+    return (m, inp, list(sd.keys()), list(sd.values()), x,
+            torch.randn(out.shape, dtype=dtype, generator=generator), torch.randn(hn.shape, dtype=dtype, generator=generator))
 
 def timed(m, inp, n):
     with torch.no_grad():
@@ -21,6 +28,18 @@ def timed(m, inp, n):
             m(inp)
         return repr(time.perf_counter() - start)
 
+def timed_training(prepared, n):
+    """n training steps on what `prepare` made: forward with autograd, then backward() for the prepared
+    gradients of output and h_n, which reach the input and every parameter (the gradients accumulate,
+    as in a training loop without zero_grad)."""
+    m, inp, out_grad, hn_grad = prepared[0], prepared[1], prepared[5], prepared[6]
+    start = time.perf_counter()
+    for _ in range(n):
+        x = inp.detach().requires_grad_()
+        out, hn = m(x)
+        torch.autograd.backward([out, hn], [out_grad, hn_grad])
+    return repr(time.perf_counter() - start)
+
 def environment():
     import re
     config = torch.__config__.show()
@@ -28,4 +47,4 @@ def environment():
     return f"{torch.get_num_threads()}|{blas.group(1) if blas else 'unknown'}"
 
 result = type("Helpers", (), {"prepare": staticmethod(prepare), "timed": staticmethod(timed),
-                               "environment": staticmethod(environment)})
+                               "timed_training": staticmethod(timed_training), "environment": staticmethod(environment)})

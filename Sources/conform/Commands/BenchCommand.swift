@@ -65,6 +65,12 @@ struct BenchCommand: ParsableCommand {
                 row.configuration.name, sum, time(row.oursSeconds), row.oursSeconds / Double(sum) * 1e6,
                 steps * batch, time(full), full / Double(steps * batch) * 1e6, ratio))
         }
+        for row in rows {
+            guard let kept = row.traceBytes, let essential = row.essentialTraceBytes else { continue }
+            print(String(
+                format: "\ntrace:   %@: the forward kept %.2f MB for the backward pass; it needs %.2f MB (%.2fx)",
+                row.configuration.name, Double(kept) / 1e6, Double(essential) / 1e6, Double(kept) / Double(max(essential, 1))))
+        }
         if let largest, let row = rows.first(where: { $0.configuration == largest }), let memory = row.peakResidentBytes {
             print(String(format: "\nmemory:  %@: our forward's peak resident growth %.1f MB; its tensors need %.1f MB",
                          largest.name, Double(memory) / 1e6, Double(largest.tensorBytes) / 1e6))

@@ -68,7 +68,9 @@ extension RecurrentKernel {
         // previousStates: the state each row's step read.
         var dZ = [Scalar](repeating: 0, count: totalRows * hidden)
         var previousStates = [Scalar](repeating: 0, count: totalRows * hidden)
-        weights.weightHHTransposed.scalars.withUnsafeBufferPointer { recurrent in
+        // `dz · W_hh` by W_hh in PyTorch's layout, untransposed: the layout OpenBLAS multiplies a row
+        // by fastest, as the forward pass keeps W_hhᵀ for `h · W_hhᵀ`.
+        weights.weightHH.scalars.withUnsafeBufferPointer { recurrent in
             dZ.withUnsafeMutableBufferPointer { dZ in
                 previousStates.withUnsafeMutableBufferPointer { previousStates in
                     for step in (0..<steps).reversed() {
@@ -111,11 +113,11 @@ extension RecurrentKernel {
                         if let previous {
                             BLAS.gemm(
                                 m: carriedRows, n: hidden, k: hidden, a: block, lda: hidden, b: recurrent.baseAddress!, ldb: hidden,
-                                transposeB: true, beta: 0, c: dZ.baseAddress! + firstRow[previous] * hidden, ldc: hidden)
+                                transposeB: false, beta: 0, c: dZ.baseAddress! + firstRow[previous] * hidden, ldc: hidden)
                         }
                         BLAS.gemm(
                             m: rows - carriedRows, n: hidden, k: hidden, a: block + carriedRows * hidden, lda: hidden,
-                            b: recurrent.baseAddress!, ldb: hidden, transposeB: true, beta: 0,
+                            b: recurrent.baseAddress!, ldb: hidden, transposeB: false, beta: 0,
                             c: initialStateGradient.baseAddress! + carriedRows * hidden, ldc: hidden)
                     }
                 }

@@ -58,6 +58,8 @@ extension RNN {
     /// needs: `output` and `hN` are the same numbers.
     ///
     /// - Throws: `TorchError` as ``callAsFunction(_:h0:)`` does.
+    @_specialize(exported: true, where Scalar == Float)
+    @_specialize(exported: true, where Scalar == Double)
     public func tracedForward(
         _ input: Tensor<Scalar>, h0: Tensor<Scalar>? = nil, generator: inout TorchGenerator
     ) throws(TorchError) -> (output: Tensor<Scalar>, hN: Tensor<Scalar>, trace: Trace) {
@@ -68,6 +70,8 @@ extension RNN {
     /// seeded generator.
     ///
     /// - Throws: `TorchError` as ``callAsFunction(_:h0:)`` does.
+    @_specialize(exported: true, where Scalar == Float)
+    @_specialize(exported: true, where Scalar == Double)
     public func tracedForward(
         _ input: Tensor<Scalar>, h0: Tensor<Scalar>? = nil
     ) throws(TorchError) -> (output: Tensor<Scalar>, hN: Tensor<Scalar>, trace: Trace) {
@@ -79,6 +83,8 @@ extension RNN {
     /// and keeps what the backward pass needs.
     ///
     /// - Throws: `TorchError` as the packed forward does.
+    @_specialize(exported: true, where Scalar == Float)
+    @_specialize(exported: true, where Scalar == Double)
     public func tracedForward(
         _ input: PackedSequence<Scalar>, h0: Tensor<Scalar>? = nil, generator: inout TorchGenerator
     ) throws(TorchError) -> (output: PackedSequence<Scalar>, hN: Tensor<Scalar>, trace: Trace) {
@@ -124,6 +130,8 @@ extension RNN.Trace {
     ///     does not depend on it.
     /// - Returns: The gradients of the input, `h0` and every parameter.
     /// - Throws: `TorchError` with autograd's message when a gradient's shape is not its tensor's.
+    @_specialize(exported: true, where Scalar == Float)
+    @_specialize(exported: true, where Scalar == Double)
     public func backward(
         outputGradient: Tensor<Scalar>?, hNGradient: Tensor<Scalar>? = nil
     ) throws(TorchError) -> RNN.Gradients {

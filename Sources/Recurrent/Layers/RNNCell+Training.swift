@@ -28,6 +28,8 @@ extension RNNCell {
     /// the backward pass needs.
     ///
     /// - Throws: `TorchError` as the step does.
+    @_specialize(exported: true, where Scalar == Float)
+    @_specialize(exported: true, where Scalar == Double)
     public func tracedStep(_ input: Tensor<Scalar>, hx: Tensor<Scalar>? = nil) throws(TorchError) -> (output: Tensor<Scalar>, trace: Trace) {
         let output = try self(input, hx: hx)
         return (output, Trace(cell: self, input: input, hx: hx, output: output))
@@ -39,6 +41,8 @@ extension RNNCell.Trace {
     ///
     /// - Parameter outputGradient: `∂L/∂output`, in the output's shape.
     /// - Throws: `TorchError` with autograd's message when the gradient's shape is not the output's.
+    @_specialize(exported: true, where Scalar == Float)
+    @_specialize(exported: true, where Scalar == Double)
     public func backward(outputGradient: Tensor<Scalar>) throws(TorchError) -> RNNCell.Gradients {
         guard outputGradient.shape == output.shape else {
             throw .runtimeError(

@@ -113,9 +113,4 @@ public enum Report {
             self.init(cases: decoded.cases, context: decoded.context)
         }
     }
-
-    /// The results as JSON: the counts and every case with its figures and failure reports.
-    public static func json(_ results: [CaseResult], context: [String: String] = [:]) throws -> Data {
-        try Document(cases: results, context: context).json()
-    }
 }

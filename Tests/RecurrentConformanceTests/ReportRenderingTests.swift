@@ -141,7 +141,7 @@ struct ReportRenderingTests {
         #expect(page.components(separatedBy: "class=\"bar torch\"").count - 1 == 2)
         #expect(page.components(separatedBy: "class=\"bar ours\"").count - 1 == 4)
         #expect(page.contains("3.00×") && page.contains("0.50×"))
-        #expect(page.contains("80.0% of 50 float64"))
+        #expect(page.contains("40.00 GFLOP/s: 80.0% of 50, the float64 peak"))
         #expect(page.contains("T35 &lt;big&gt;"))
         #expect(page.contains("faster than PyTorch in 1 of 2 configurations"))
     }

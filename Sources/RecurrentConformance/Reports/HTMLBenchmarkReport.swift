@@ -125,8 +125,8 @@ public enum HTMLBenchmarkReport {
             out += "<rect class=\"bar ours\" x=\"\(c(plotLeft))\" y=\"\(c(y + 8))\" width=\"\(c(max(x(entry.peakPercent) - plotLeft, 1)))\" "
                 + "height=\"14\"><title>\(String(format: "%.2f GFLOP/s, %.1f%% of %.1f", entry.gflops, entry.peakPercent, entry.peakGflops))</title></rect>"
             out += "<text class=\"label\" x=\"\(c(plotRight + 10))\" y=\"\(c(y + rowHeight / 2 + 4))\">"
-                + String(format: "%.2f GFLOP/s (%.1f%% of %.0f ", entry.gflops, entry.peakPercent, entry.peakGflops)
-                + "\(HTMLPage.escape(entry.dtype)))</text>\n"
+                + String(format: "%.2f GFLOP/s: %.1f%% of %.0f, the ", entry.gflops, entry.peakPercent, entry.peakGflops)
+                + "\(HTMLPage.escape(entry.dtype)) peak</text>\n"
         }
         out += "<line class=\"tolerance\" x1=\"\(c(x(100)))\" x2=\"\(c(x(100)))\" y1=\"0\" y2=\"\(c(bottom))\"/>"
         out += "<text class=\"label\" x=\"\(c((plotLeft + plotRight) / 2))\" y=\"\(c(height - 2))\" text-anchor=\"middle\">"

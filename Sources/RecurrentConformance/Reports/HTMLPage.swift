@@ -92,7 +92,8 @@ enum HTMLPage {
         code, pre { font: 12.5px/1.4 ui-monospace, "DejaVu Sans Mono", monospace; }
         pre { background: #f6f6f6; padding: 8px 10px; overflow-x: auto; margin: 6px 0; white-space: pre-wrap; }
         table { border-collapse: collapse; }
-        table.facts th { text-align: left; padding: 1px 16px 1px 0; color: var(--muted); font-weight: normal; }
+        table.facts th { text-align: left; padding: 1px 16px 1px 0; color: var(--muted); font-weight: normal; white-space: nowrap;
+          vertical-align: top; }
         table.facts td { padding: 1px 0; }
         .totals { margin: 16px 0; padding: 12px 16px; border-radius: 6px; }
         .totals.pass { background: var(--pass-bg); }
@@ -109,12 +110,14 @@ enum HTMLPage {
         table.matrix thead th.level { background: none; text-align: right; color: var(--muted); font-weight: normal; }
         table.matrix tbody th { background: #f0f0f0; text-align: left; font-weight: normal; white-space: nowrap; }
         table.matrix td { min-width: 34px; }
-        td.pass { background: var(--pass-bg); color: var(--pass); }
-        td.fail { background: var(--fail); color: #fff; font-weight: 600; }
-        td.mixed { background: var(--mixed-bg); color: var(--fail); font-weight: 600; }
+        td.pass, .tally.pass { background: var(--pass-bg); color: var(--pass); }
+        td.fail, .tally.fail { background: var(--fail); color: #fff; font-weight: 600; }
+        td.mixed, .tally.mixed { background: var(--mixed-bg); color: var(--fail); font-weight: 600; }
         td.empty { background: #fafafa; }
-        table.marginals th { text-align: left; padding: 2px 12px 2px 0; font-weight: normal; color: var(--muted); }
-        table.marginals td { padding: 2px 8px; border: 1px solid #fff; font-size: 12px; white-space: nowrap; }
+        .marginal { display: flex; flex-wrap: wrap; gap: 3px; margin: 3px 0; font-size: 12px; }
+        .marginal .dimension { width: 90px; color: var(--muted); }
+        .marginal .tally { padding: 1px 8px; white-space: nowrap; }
+        table.cases th, table.numbers th { white-space: nowrap; }
         table.cases th, table.cases td, table.numbers th, table.numbers td { text-align: left; padding: 2px 12px 2px 0;
           border-bottom: 1px solid #eee; font-size: 12.5px; }
         table.numbers td.n, table.cases td.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }

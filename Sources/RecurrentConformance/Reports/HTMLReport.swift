@@ -145,16 +145,16 @@ public enum HTMLReport {
             out += "</tr>\n"
         }
         out += "</tbody>\n</table></div>\n"
-        out += "<h2>By dimension</h2>\n<table class=\"marginals\">\n"
+        out += "<h2>By dimension</h2>\n"
         for (dimension, values) in matrix.marginals {
-            out += "<tr><th>\(HTMLPage.escape(dimension))</th>"
+            out += "<div class=\"marginal\"><span class=\"dimension\">\(HTMLPage.escape(dimension))</span>"
             for (value, tally) in values {
-                out += "<td class=\"\(tallyClass(tally))\" title=\"\(tally.passed) passed, \(tally.failed) failed\">"
-                    + "\(HTMLPage.escape(value)): \(tallyText(tally))</td>"
+                out += "<span class=\"tally \(tallyClass(tally))\" title=\"\(tally.passed) passed, \(tally.failed) failed\">"
+                    + "\(HTMLPage.escape(value)): \(tallyText(tally))</span>"
             }
-            out += "</tr>\n"
+            out += "</div>\n"
         }
-        return out + "</table>\n</section>\n"
+        return out + "</section>\n"
     }
 
     private static func tallyClass(_ tally: PassFailMatrix.Tally) -> String {

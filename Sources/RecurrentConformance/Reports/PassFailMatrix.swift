@@ -1,6 +1,6 @@
 /// The verdicts of a run tabulated over the configuration dimensions (``CaseDimension``): a cell per
-/// combination of the row dimensions (module, dtype, what is checked, input) and the column
-/// dimensions (layers, direction, batch_first), so that a failure shared by one value of a dimension
+/// combination of the row dimensions (module, dtype, what is checked, layers) and the column
+/// dimensions (direction, batch_first, input), so that a failure shared by one value of a dimension
 /// shows as a row or a column; and per dimension, the verdicts for each of its values.
 public struct PassFailMatrix: Sendable {
     /// The passed and failed cases of a cell.
@@ -21,9 +21,9 @@ public struct PassFailMatrix: Sendable {
     public static let absent = "–"
 
     /// The dimensions that tell the rows apart.
-    public static let rowDimensions: [CaseDimension] = [.module, .dtype, .result, .input]
-    /// The dimensions that tell the columns apart.
-    public static let columnDimensions: [CaseDimension] = [.layers, .direction, .batchFirst]
+    public static let rowDimensions: [CaseDimension] = [.module, .dtype, .result, .layers]
+    /// The dimensions that tell the columns apart: few values each, so that the table stays narrow.
+    public static let columnDimensions: [CaseDimension] = [.direction, .batchFirst, .input]
 
     /// Each row's values of ``rowDimensions``, in order; only combinations some case has.
     public let rows: [[String]]

@@ -35,12 +35,15 @@ struct MergeCommand: ParsableCommand {
                 try refuse("cannot read \(path): \((error as NSError).localizedFailureReason ?? error.localizedDescription)")
             }
         }
-        let merged: Report.Document
+        var merged: Report.Document
         do {
             merged = try ReportMerge.merge(documents)
         } catch {
             try refuse(error.description)
         }
+        // The shards' command lines differ only in their --shard, which each case's replay command
+        // makes no use of; the merged report's command is the merge.
+        merged[.command] = RunContext.machine()[Report.ContextKey.command.rawValue]
         print("merge: \(documents.count) report\(documents.count == 1 ? "" : "s"), \(merged[.caseSet] ?? "?"), torch \(merged[.torch] ?? "unknown")")
         try ConformanceRun(document: merged).finish(output)
     }

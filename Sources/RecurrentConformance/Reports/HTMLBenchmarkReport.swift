@@ -68,7 +68,7 @@ public enum HTMLBenchmarkReport {
     private static func c(_ value: Double) -> String { HTMLPage.coordinate(value) }
 
     private static func rowLabel(_ entry: Entry, _ y: Double) -> String {
-        "<text x=\"\(c(labelWidth - 8))\" y=\"\(c(y + rowHeight / 2 + 4))\" text-anchor=\"end\">\(HTMLPage.escape(entry.name))</text>"
+        "<text x=\"\(c(labelWidth - 8))\" y=\"\(c(y + rowHeight / 2 + 4))\" text-anchor=\"end\">\(Markup.escape(entry.name))</text>"
     }
 
     private static func timeChart(_ entries: [Entry]) -> String {
@@ -88,14 +88,14 @@ public enum HTMLBenchmarkReport {
             let position = x(pow(10, Double(decade)))
             out += "<line class=\"grid\" x1=\"\(c(position))\" x2=\"\(c(position))\" y1=\"0\" y2=\"\(c(bottom))\"/>"
             out += "<text class=\"label\" x=\"\(c(position))\" y=\"\(c(bottom + 16))\" text-anchor=\"middle\">"
-                + "\(HTMLPage.escape(HTMLPage.duration(pow(10, Double(decade)))))</text>\n"
+                + "\(Markup.escape(HTMLPage.duration(pow(10, Double(decade)))))</text>\n"
         }
         for (index, entry) in entries.enumerated() {
             let y = Double(index) * rowHeight
             out += rowLabel(entry, y)
             for (offset, kind, seconds) in [(5.0, "torch", entry.torchSeconds), (16.0, "ours", entry.oursSeconds)] {
                 out += "<rect class=\"bar \(kind)\" x=\"\(c(plotLeft))\" y=\"\(c(y + offset))\" width=\"\(c(max(x(seconds) - plotLeft, 1)))\" "
-                    + "height=\"9\"><title>\(kind == "ours" ? "Recurrent" : "PyTorch"): \(HTMLPage.escape(HTMLPage.duration(seconds)))</title></rect>"
+                    + "height=\"9\"><title>\(kind == "ours" ? "Recurrent" : "PyTorch"): \(Markup.escape(HTMLPage.duration(seconds)))</title></rect>"
             }
             out += "<text class=\"\(entry.ratio >= 1 ? "faster" : "slower")\" x=\"\(c(plotRight + 10))\" y=\"\(c(y + rowHeight / 2 + 4))\">"
                 + "\(String(format: "%.2f×", entry.ratio))</text>\n"
@@ -126,7 +126,7 @@ public enum HTMLBenchmarkReport {
                 + "height=\"14\"><title>\(String(format: "%.2f GFLOP/s, %.1f%% of %.1f", entry.gflops, entry.peakPercent, entry.peakGflops))</title></rect>"
             out += "<text class=\"label\" x=\"\(c(plotRight + 10))\" y=\"\(c(y + rowHeight / 2 + 4))\">"
                 + String(format: "%.2f GFLOP/s: %.1f%% of %.0f, the ", entry.gflops, entry.peakPercent, entry.peakGflops)
-                + "\(HTMLPage.escape(entry.dtype)) peak</text>\n"
+                + "\(Markup.escape(entry.dtype)) peak</text>\n"
         }
         out += "<line class=\"tolerance\" x1=\"\(c(x(100)))\" x2=\"\(c(x(100)))\" y1=\"0\" y2=\"\(c(bottom))\"/>"
         out += "<text class=\"label\" x=\"\(c((plotLeft + plotRight) / 2))\" y=\"\(c(height - 2))\" text-anchor=\"middle\">"
@@ -138,9 +138,9 @@ public enum HTMLBenchmarkReport {
         var out = "<section id=\"numbers\">\n<h2>Numbers</h2>\n<table class=\"numbers\">\n"
         out += "<tr><th>configuration</th><th>dtype</th><th>PyTorch</th><th>ours</th><th>ratio</th><th>GFLOP/s</th><th>% of peak</th></tr>\n"
         for entry in entries {
-            out += "<tr><td>\(HTMLPage.escape(entry.name))</td><td>\(HTMLPage.escape(entry.dtype))</td>"
-                + "<td class=\"n\">\(HTMLPage.escape(HTMLPage.duration(entry.torchSeconds)))</td>"
-                + "<td class=\"n\">\(HTMLPage.escape(HTMLPage.duration(entry.oursSeconds)))</td>"
+            out += "<tr><td>\(Markup.escape(entry.name))</td><td>\(Markup.escape(entry.dtype))</td>"
+                + "<td class=\"n\">\(Markup.escape(HTMLPage.duration(entry.torchSeconds)))</td>"
+                + "<td class=\"n\">\(Markup.escape(HTMLPage.duration(entry.oursSeconds)))</td>"
                 + "<td class=\"n\">\(String(format: "%.2f×", entry.ratio))</td>"
                 + "<td class=\"n\">\(String(format: "%.2f", entry.gflops))</td>"
                 + "<td class=\"n\">\(String(format: "%.1f%%", entry.peakPercent))</td></tr>\n"

@@ -1,25 +1,8 @@
 import Foundation
 
-/// What the HTML reports share: escaping, the page with its inline style sheet, the header of facts,
-/// and number formats. A page fetches nothing: its style is inline and its charts are inline SVG.
+/// What the HTML reports share: the page with its inline style sheet, the header of facts, and number
+/// formats. A page fetches nothing: its style is inline and its charts are inline SVG.
 enum HTMLPage {
-    /// `text` with `&`, `<`, `>`, `"` and `'` escaped, safe in element content and quoted attributes.
-    static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for character in text.unicodeScalars {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.unicodeScalars.append(character)
-            }
-        }
-        return out
-    }
-
     /// A whole page: `title`, then `body`.
     static func page(title: String, body: String) -> String {
         """
@@ -28,7 +11,7 @@ enum HTMLPage {
         <head>
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>\(escape(title))</title>
+        <title>\(Markup.escape(title))</title>
         <style>\(style)</style>
         </head>
         <body>
@@ -41,9 +24,9 @@ enum HTMLPage {
 
     /// The page's heading and a table of facts (versions, machine), in the given order.
     static func header(title: String, facts: [(label: String, value: String)]) -> String {
-        var out = "<header>\n<h1>\(escape(title))</h1>\n<table class=\"facts\">\n"
+        var out = "<header>\n<h1>\(Markup.escape(title))</h1>\n<table class=\"facts\">\n"
         for (label, value) in facts {
-            out += "<tr><th>\(escape(label))</th><td>\(escape(value))</td></tr>\n"
+            out += "<tr><th>\(Markup.escape(label))</th><td>\(Markup.escape(value))</td></tr>\n"
         }
         return out + "</table>\n</header>\n"
     }

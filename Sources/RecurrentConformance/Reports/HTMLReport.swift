@@ -68,7 +68,7 @@ public enum HTMLReport {
             <section id="totals" class="totals \(document.failed == 0 ? "pass" : "fail")">
             <div class="verdict"><span class="pass-count">\(document.passed) passed</span>, \
             <span class="fail-count">\(document.failed) failed</span></div>
-            <div>\(HTMLPage.escape(details.joined(separator: " · ")))</div>
+            <div>\(Markup.escape(details.joined(separator: " · ")))</div>
             <nav>\(document.failed > 0 ? "<a href=\"#failures\">failing cases</a> · " : "")<a href="#matrix">matrix</a> · \
             <a href="#histogram">histogram</a></nav>
             </section>
@@ -83,10 +83,10 @@ public enum HTMLReport {
         for (position, result) in failing.prefix(shownFailures).enumerated() {
             let ratio = result.toleranceRatio.map { " · ratio \(HTMLPage.figure($0))" } ?? ""
             out += "<details class=\"failure\"\(position < openFailures ? " open" : "")>"
-            out += "<summary><code>\(HTMLPage.escape(result.name))</code> · \(HTMLPage.escape(result.summary))\(ratio)</summary>\n"
-            out += "<pre>\(HTMLPage.escape(result.failures.joined(separator: "\n\n")))</pre>\n"
+            out += "<summary><code>\(Markup.escape(result.name))</code> · \(Markup.escape(result.summary))\(ratio)</summary>\n"
+            out += "<pre>\(Markup.escape(result.failures.joined(separator: "\n\n")))</pre>\n"
             if let replay = result.replay {
-                out += "<div class=\"replay\">replay: <code>\(HTMLPage.escape(replay))</code></div>\n"
+                out += "<div class=\"replay\">replay: <code>\(Markup.escape(replay))</code></div>\n"
             }
             out += "</details>\n"
         }
@@ -104,7 +104,7 @@ public enum HTMLReport {
             + "where one failed. A failure that follows one value of a dimension fills a row or a column.</p>\n"
         out += "<div class=\"scroll\"><table class=\"matrix\">\n<thead>\n"
         for (level, dimension) in PassFailMatrix.columnDimensions.enumerated() {
-            out += "<tr><th class=\"level\" colspan=\"\(rowWidth)\">\(HTMLPage.escape(dimension.rawValue))</th>"
+            out += "<tr><th class=\"level\" colspan=\"\(rowWidth)\">\(Markup.escape(dimension.rawValue))</th>"
             // Columns that share their values down to this level share a heading.
             var column = 0
             while column < matrix.columns.count {
@@ -115,13 +115,13 @@ public enum HTMLReport {
                     span += 1
                 }
                 let value = matrix.columns[column][level]
-                out += "<th colspan=\"\(span)\" title=\"\(HTMLPage.escape(dimension.rawValue))\">"
-                    + "\(HTMLPage.escape(value))</th>"
+                out += "<th colspan=\"\(span)\" title=\"\(Markup.escape(dimension.rawValue))\">"
+                    + "\(Markup.escape(value))</th>"
                 column += span
             }
             out += "</tr>\n"
         }
-        out += "<tr>" + PassFailMatrix.rowDimensions.map { "<th>\(HTMLPage.escape($0.rawValue))</th>" }.joined()
+        out += "<tr>" + PassFailMatrix.rowDimensions.map { "<th>\(Markup.escape($0.rawValue))</th>" }.joined()
             + "<th colspan=\"\(matrix.columns.count)\"></th></tr>\n"
         out += "</thead>\n<tbody>\n"
         for (index, row) in matrix.rows.enumerated() {
@@ -130,7 +130,7 @@ public enum HTMLReport {
                 // A heading spans the rows below that share it.
                 if index > 0 && matrix.rows[index - 1][...level] == row[...level] { continue }
                 let span = matrix.rows[index...].prefix(while: { $0[...level] == row[...level] }).count
-                out += "<th rowspan=\"\(span)\">\(HTMLPage.escape(value))</th>"
+                out += "<th rowspan=\"\(span)\">\(Markup.escape(value))</th>"
             }
             for (column, tally) in zip(matrix.columns, matrix.cells[index]) {
                 guard let tally else {
@@ -139,7 +139,7 @@ public enum HTMLReport {
                 }
                 let place = zip(PassFailMatrix.rowDimensions + PassFailMatrix.columnDimensions, row + column)
                     .map { "\($0.rawValue) \($1)" }.joined(separator: ", ")
-                out += "<td class=\"cell \(tallyClass(tally))\" title=\"\(HTMLPage.escape(place)): "
+                out += "<td class=\"cell \(tallyClass(tally))\" title=\"\(Markup.escape(place)): "
                     + "\(tally.passed) passed, \(tally.failed) failed\">\(tallyText(tally))</td>"
             }
             out += "</tr>\n"
@@ -147,10 +147,10 @@ public enum HTMLReport {
         out += "</tbody>\n</table></div>\n"
         out += "<h2>By dimension</h2>\n"
         for (dimension, values) in matrix.marginals {
-            out += "<div class=\"marginal\"><span class=\"dimension\">\(HTMLPage.escape(dimension))</span>"
+            out += "<div class=\"marginal\"><span class=\"dimension\">\(Markup.escape(dimension))</span>"
             for (value, tally) in values {
                 out += "<span class=\"tally \(tallyClass(tally))\" title=\"\(tally.passed) passed, \(tally.failed) failed\">"
-                    + "\(HTMLPage.escape(value)): \(tallyText(tally))</span>"
+                    + "\(Markup.escape(value)): \(tallyText(tally))</span>"
             }
             out += "</div>\n"
         }
@@ -176,7 +176,7 @@ public enum HTMLReport {
         if histogram.withoutRatio > 0 {
             notes.append("\(histogram.withoutRatio) of \(cases) compared no values (expected errors, states) and are not counted")
         }
-        if !notes.isEmpty { out += "<p class=\"note\">\(HTMLPage.escape(notes.joined(separator: "; "))).</p>\n" }
+        if !notes.isEmpty { out += "<p class=\"note\">\(Markup.escape(notes.joined(separator: "; "))).</p>\n" }
         return out + "</section>\n"
     }
 
@@ -187,11 +187,11 @@ public enum HTMLReport {
         var out = "<section id=\"nearest\">\n<h2>Passing cases nearest their tolerance</h2>\n<table class=\"cases\">\n"
         out += "<tr><th>case</th><th>ratio</th><th>max abs</th><th>time</th><th>configuration</th></tr>\n"
         for result in near {
-            out += "<tr><td><code>\(HTMLPage.escape(result.name))</code></td>"
+            out += "<tr><td><code>\(Markup.escape(result.name))</code></td>"
                 + "<td class=\"n\">\(HTMLPage.figure(result.toleranceRatio ?? 0))</td>"
                 + "<td class=\"n\">\(result.maxAbsoluteDifference.map(HTMLPage.figure) ?? "–")</td>"
                 + "<td class=\"n\">\(result.seconds.map(HTMLPage.duration) ?? "–")</td>"
-                + "<td>\(HTMLPage.escape(result.summary))</td></tr>\n"
+                + "<td>\(Markup.escape(result.summary))</td></tr>\n"
         }
         return out + "</table>\n</section>\n"
     }
@@ -227,7 +227,7 @@ struct ToleranceHistogramChart {
         func bar(_ x: Double, _ width: Double, _ count: Int, _ kind: String, _ tip: String) -> String {
             guard count > 0 else { return "" }
             return "<rect class=\"bar \(kind)\" x=\"\(c(x))\" y=\"\(c(y(count)))\" width=\"\(c(max(width, 1)))\" "
-                + "height=\"\(c(y(0) - y(count)))\"><title>\(HTMLPage.escape(tip))</title></rect>\n"
+                + "height=\"\(c(y(0) - y(count)))\"><title>\(Markup.escape(tip))</title></rect>\n"
         }
         if histogram.exact > 0 {
             out += bar(left + 6, apart - 18, histogram.exact, "exact", "ratio 0 (equal to PyTorch): \(histogram.exact) cases")
@@ -259,7 +259,7 @@ struct ToleranceHistogramChart {
     }
 
     private func label(_ x: Double, _ text: String) -> String {
-        "<text class=\"label\" x=\"\(c(x))\" y=\"\(c(height - bottom + 18))\" text-anchor=\"middle\">\(HTMLPage.escape(text))</text>\n"
+        "<text class=\"label\" x=\"\(c(x))\" y=\"\(c(height - bottom + 18))\" text-anchor=\"middle\">\(Markup.escape(text))</text>\n"
     }
 
     private func c(_ value: Double) -> String { HTMLPage.coordinate(value) }

@@ -72,35 +72,8 @@ public enum JUnitReport {
     }
 
     /// `value` escaped for a double-quoted attribute, line breaks and tabs kept as character references.
-    static func attribute(_ value: String) -> String {
-        escape(value, inAttribute: true)
-    }
+    static func attribute(_ value: String) -> String { Markup.escape(value, inAttribute: true) }
 
     /// `value` escaped for element content.
-    static func text(_ value: String) -> String {
-        escape(value, inAttribute: false)
-    }
-
-    /// Escapes markup, and replaces what XML 1.0 cannot hold at all (control characters other than tab,
-    /// line feed and carriage return; U+FFFE and U+FFFF) with U+FFFD.
-    private static func escape(_ value: String, inAttribute: Bool) -> String {
-        var out = ""
-        out.reserveCapacity(value.utf8.count)
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"" where inAttribute: out += "&quot;"
-            case "\n" where inAttribute: out += "&#10;"
-            case "\r": out += "&#13;"
-            case "\t" where inAttribute: out += "&#9;"
-            case "\t", "\n": out.unicodeScalars.append(scalar)
-            case _ where scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF:
-                out += "\u{FFFD}"
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
-    }
+    static func text(_ value: String) -> String { Markup.escape(value) }
 }

@@ -62,5 +62,7 @@ let package = Package(
         .testTarget(name: "RecurrentConformanceTests", dependencies: ["RecurrentConformance", "RecurrentTestSupport"]),
         .testTarget(name: "PythonBridgeTests", dependencies: ["PythonBridge", "RecurrentFormats", "RecurrentTestSupport"]),
         .testTarget(name: "RecurrentLiveTests", dependencies: ["RecurrentLive", "RecurrentTestSupport"]),
+        // The command line end to end: shards, merge, reports, progress; the HTML in headless Chromium.
+        .testTarget(name: "ConformTests", dependencies: ["conform", "RecurrentConformance", "RecurrentTestSupport"]),
     ]
 )

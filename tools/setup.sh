@@ -16,7 +16,7 @@ fail() { printf '[setup] error: %s\n' "$*" >&2; exit 1; }
 
 torch_version=${RECURRENT_TORCH_VERSION:-2.15.0}
 torch_env=${RECURRENT_TORCH_ENV:-$HOME/.local/share/recurrent/torch-venv}
-packages=(python3-dev python3-numpy python3-venv libopenblas-dev pkg-config)
+packages=(python3-dev python3-numpy python3-venv libopenblas-dev pkg-config chromium)
 
 command -v swift >/dev/null || fail "swift is not on PATH; install the Swift 6 toolchain first"
 

@@ -11,26 +11,49 @@ public struct CaseResult: Hashable, Sendable, Codable {
     public var maxAbsoluteDifference: Double?
     /// The greatest relative difference over the compared outputs, when values were compared.
     public var maxRelativeDifference: Double?
+    /// The greatest `|actual - expected| / (atol + rtol * |expected|)` over the compared outputs
+    /// (``Closeness/maxToleranceRatio``): above 1 a result is not close; `nil` when no values were
+    /// compared.
+    public var toleranceRatio: Double?
     /// One report per failed check; empty when the case passed.
     public var failures: [String]
+    /// Where the case stands in the configuration space (``CaseDimension``: module, dtype, layers,
+    /// ...), by dimension name; a dimension the case does not have is absent.
+    public var dimensions: [String: String]
+    /// The torch version that recorded the case (its `torch_version` field), when it says.
+    public var torchVersion: String?
+    /// The wall-clock seconds the case took, from reading (or drawing) it to its verdict.
+    public var seconds: Double?
+    /// The one-line command that runs this case alone, when the run that made it knows one.
+    public var replay: String?
     /// The error injected into our output for this run (``FixtureRunner/Options/injectedError``).
     var injectedError: Double?
+
+    /// The case's module (its ``CaseDimension/module``), when known.
+    public var module: String? { dimensions[CaseDimension.module.rawValue] }
 
     /// Whether every check of the case passed.
     public var passed: Bool { failures.isEmpty }
 
     private enum CodingKeys: String, CodingKey {
-        case name, summary, maxAbsoluteDifference, maxRelativeDifference, failures, passed, injectedError
+        case name, summary, maxAbsoluteDifference, maxRelativeDifference, toleranceRatio, failures, passed
+        case dimensions, torchVersion, seconds, replay, injectedError
     }
 
-    /// Decodes a result written by ``encode(to:)``.
+    /// Decodes a result written by ``encode(to:)``, or by an earlier `conform` (which wrote only the
+    /// name, summary, differences and failures).
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         name = try container.decode(String.self, forKey: .name)
         summary = try container.decode(String.self, forKey: .summary)
         maxAbsoluteDifference = try container.decodeIfPresent(Double.self, forKey: .maxAbsoluteDifference)
         maxRelativeDifference = try container.decodeIfPresent(Double.self, forKey: .maxRelativeDifference)
+        toleranceRatio = try container.decodeIfPresent(Double.self, forKey: .toleranceRatio)
         failures = try container.decode([String].self, forKey: .failures)
+        dimensions = try container.decodeIfPresent([String: String].self, forKey: .dimensions) ?? [:]
+        torchVersion = try container.decodeIfPresent(String.self, forKey: .torchVersion)
+        seconds = try container.decodeIfPresent(Double.self, forKey: .seconds)
+        replay = try container.decodeIfPresent(String.self, forKey: .replay)
         injectedError = try container.decodeIfPresent(Double.self, forKey: .injectedError)
     }
 
@@ -41,26 +64,34 @@ public struct CaseResult: Hashable, Sendable, Codable {
         try container.encode(summary, forKey: .summary)
         try container.encodeIfPresent(maxAbsoluteDifference, forKey: .maxAbsoluteDifference)
         try container.encodeIfPresent(maxRelativeDifference, forKey: .maxRelativeDifference)
+        try container.encodeIfPresent(toleranceRatio, forKey: .toleranceRatio)
         try container.encode(failures, forKey: .failures)
         try container.encode(passed, forKey: .passed)
+        if !dimensions.isEmpty { try container.encode(dimensions, forKey: .dimensions) }
+        try container.encodeIfPresent(torchVersion, forKey: .torchVersion)
+        try container.encodeIfPresent(seconds, forKey: .seconds)
+        try container.encodeIfPresent(replay, forKey: .replay)
         try container.encodeIfPresent(injectedError, forKey: .injectedError)
     }
 
     /// Creates a result.
     public init(
         name: String, summary: String, maxAbsoluteDifference: Double? = nil, maxRelativeDifference: Double? = nil,
-        failures: [String] = []
+        toleranceRatio: Double? = nil, failures: [String] = [], dimensions: [String: String] = [:]
     ) {
         self.name = name
         self.summary = summary
         self.maxAbsoluteDifference = maxAbsoluteDifference
         self.maxRelativeDifference = maxRelativeDifference
+        self.toleranceRatio = toleranceRatio
         self.failures = failures
+        self.dimensions = dimensions
     }
 
     mutating func record(_ comparison: Closeness, for label: String) {
         maxAbsoluteDifference = greatest(maxAbsoluteDifference, comparison.maxAbsoluteDifference)
         maxRelativeDifference = greatest(maxRelativeDifference, comparison.maxRelativeDifference)
+        toleranceRatio = greatest(toleranceRatio, comparison.maxToleranceRatio)
         if !comparison.passed { failures.append("\(label):\n\(comparison.report)") }
     }
 

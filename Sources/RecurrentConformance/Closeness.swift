@@ -51,6 +51,11 @@ public struct Closeness: Hashable, Sendable, Codable {
     public var maxAbsoluteDifference: Double?
     /// The greatest relative difference over all elements, or `nil` when nothing was compared.
     public var maxRelativeDifference: Double?
+    /// The greatest `|actual - expected| / (atol + rtol * |expected|)` over all elements: how far the
+    /// worst element went into its tolerance (above 1 it is not close). 0 for equal elements (and NaN
+    /// matching NaN with `equalNaN`), infinity where the difference is not finite or nothing is
+    /// allowed; `nil` when nothing was compared.
+    public var maxToleranceRatio: Double?
     /// The greatest absolute difference among the mismatched elements.
     public var greatestAbsolute: Extreme?
     /// The greatest relative difference among the mismatched elements.
@@ -102,6 +107,7 @@ public struct Closeness: Hashable, Sendable, Codable {
         let atol = Scalar(tolerance.absolute)
         var maxAbsolute: Scalar = 0
         var maxRelative: Scalar = 0
+        var maxRatio: Scalar = 0
         var worstAbsolute: (value: Scalar, offset: Int)?
         var worstRelative: (value: Scalar, offset: Int)?
         // NaN counts as the greatest difference, as torch.max propagates it.
@@ -117,7 +123,12 @@ public struct Closeness: Hashable, Sendable, Codable {
                 maxAbsolute = max(maxAbsolute, absolute)
                 if relative.isFinite { maxRelative = max(maxRelative, relative) }
             }
-            let close = a == e || (equalNaN && a.isNaN && e.isNaN) || (absolute.isFinite && absolute <= atol + (rtol * e).magnitude)
+            let allowed = atol + (rtol * e).magnitude
+            let equal = a == e || (equalNaN && a.isNaN && e.isNaN)
+            let close = equal || (absolute.isFinite && absolute <= allowed)
+            if !equal {
+                maxRatio = max(maxRatio, absolute.isFinite && allowed > 0 ? absolute / allowed : .infinity)
+            }
             guard !close else { continue }
             result.mismatched += 1
             if exceeds(absolute, worstAbsolute?.value) { worstAbsolute = (absolute, offset) }
@@ -125,6 +136,7 @@ public struct Closeness: Hashable, Sendable, Codable {
         }
         result.maxAbsoluteDifference = Double(maxAbsolute)
         result.maxRelativeDifference = Double(maxRelative)
+        result.maxToleranceRatio = Double(maxRatio)
         func extreme(_ worst: (value: Scalar, offset: Int)?) -> Extreme? {
             worst.map {
                 Extreme(

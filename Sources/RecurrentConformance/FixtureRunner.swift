@@ -25,19 +25,39 @@ public enum FixtureRunner {
         }
     }
 
-    /// Reads and runs the fixture at `url`; a file that cannot be read is a failed case.
+    /// Reads and runs the fixture at `url`; a file that cannot be read is a failed case. The result's
+    /// ``CaseResult/seconds`` include the reading.
     public static func run(contentsOf url: URL, options: Options = Options()) -> CaseResult {
-        do {
-            return run(try Fixture(contentsOf: url), options: options)
-        } catch {
-            return CaseResult(
-                name: Fixture.caseName(of: url), summary: "unreadable fixture",
-                failures: ["cannot read the fixture: \(error)"])
+        timed {
+            do {
+                return run(try Fixture(contentsOf: url), options: options)
+            } catch {
+                return CaseResult(
+                    name: Fixture.caseName(of: url), summary: "unreadable fixture",
+                    failures: ["cannot read the fixture: \(error)"])
+            }
         }
     }
 
     /// Runs one fixture.
     public static func run(_ fixture: Fixture, options: Options = Options()) -> CaseResult {
+        timed {
+            var result = runCase(fixture, options: options)
+            result.dimensions = CaseDimension.values(of: fixture)
+            result.torchVersion = fixture.metadata["torch_version"]
+            return result
+        }
+    }
+
+    /// The result of `body` with the wall-clock seconds it took as its ``CaseResult/seconds``.
+    public static func timed(_ body: () -> CaseResult) -> CaseResult {
+        let start = ContinuousClock.now
+        var result = body()
+        result.seconds = (ContinuousClock.now - start).seconds
+        return result
+    }
+
+    private static func runCase(_ fixture: Fixture, options: Options) -> CaseResult {
         let conformance: any ModuleConformance
         do {
             conformance = try ModuleConformances.conformance(for: fixture.module).init(fixture)

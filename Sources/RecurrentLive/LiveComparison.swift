@@ -70,8 +70,19 @@ public final class LiveComparison: Sendable {
     }
 
     /// Draws case `id` in torch and runs it here; a case torch could not produce is a failed case that
-    /// carries the Python error.
+    /// carries the Python error. The result's ``CaseResult/seconds`` include the draw.
     public func run(_ id: CaseID, options: FixtureRunner.Options = .init()) -> Case {
+        var fixture: [UInt8]?
+        let result = FixtureRunner.timed {
+            let (result, bytes) = draw(id, options)
+            fixture = bytes
+            return result
+        }
+        return Case(result: result, fixture: fixture)
+    }
+
+    /// Draws case `id` in torch and runs it: the result, and the case's bytes when torch drew it.
+    private func draw(_ id: CaseID, _ options: FixtureRunner.Options) -> (CaseResult, [UInt8]?) {
         let drawn: (name: String, bytes: [UInt8])
         Self.drawing.lock()
         defer { Self.drawing.unlock() }
@@ -83,19 +94,14 @@ public final class LiveComparison: Sendable {
                 return (try pair.item(0).string(), try pair.item(1).bytes())
             }
         } catch {
-            return Case(
-                result: CaseResult(
-                    name: "live_s\(id.seed)_\(String(format: "%05d", id.index))", summary: "torch could not draw the case",
-                    failures: ["\(error)"]),
-                fixture: nil)
+            let name = "live_s\(id.seed)_\(String(format: "%05d", id.index))"
+            return (CaseResult(name: name, summary: "torch could not draw the case", failures: ["\(error)"]), nil)
         }
         do {
             let fixture = try Fixture(name: drawn.name, file: try Safetensors.read(Data(drawn.bytes)))
-            return Case(result: FixtureRunner.run(fixture, options: options), fixture: drawn.bytes)
+            return (FixtureRunner.run(fixture, options: options), drawn.bytes)
         } catch {
-            return Case(
-                result: CaseResult(name: drawn.name, summary: "unreadable case", failures: ["\(error)"]),
-                fixture: drawn.bytes)
+            return (CaseResult(name: drawn.name, summary: "unreadable case", failures: ["\(error)"]), drawn.bytes)
         }
     }
 }

@@ -10,8 +10,8 @@ struct Conform: ParsableCommand {
             'conform live ...'.
             """,
         subcommands: [
-            FixturesCommand.self, LiveCommand.self, BenchCommand.self, InspectCommand.self, ConvertCommand.self,
-            ForwardCommand.self,
+            FixturesCommand.self, LiveCommand.self, BenchCommand.self, MergeCommand.self, InspectCommand.self,
+            ConvertCommand.self, ForwardCommand.self,
         ],
         defaultSubcommand: FixturesCommand.self)
 

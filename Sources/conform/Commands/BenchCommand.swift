@@ -3,6 +3,7 @@ import Foundation
 import PythonBridge
 import Recurrent
 import RecurrentBenchmark
+import RecurrentConformance
 
 /// `conform bench`: our forward against PyTorch's, side by side.
 struct BenchCommand: ParsableCommand {
@@ -25,6 +26,10 @@ struct BenchCommand: ParsableCommand {
     var quick = false
 
     @OptionGroup var output: JSONOutputOptions
+
+    @Option(help: ArgumentHelp("Also write a self-contained HTML report with charts to this file.", valueName: "file"))
+    var html: String?
+
     @OptionGroup var python: PythonOptions
 
     func run() throws {
@@ -48,14 +53,16 @@ struct BenchCommand: ParsableCommand {
         print("\n" + "configuration".padding(toLength: 26, withPad: " ", startingAt: 0)
             + "      torch        ours     ratio   GFLOP/s   % peak")
         var rows: [BenchmarkRow] = []
+        let progress = ProgressDisplay(label: "bench", total: configurations.count, unit: "configurations", countsFailures: false)
         for configuration in configurations {
-            let peak = configuration.dtype == .float64 ? environment.gemmPeakDouble : environment.gemmPeakFloat
-            let row = try benchmark.run(configuration, peak: peak, measureMemory: configuration == largest)
+            let row = try benchmark.run(configuration, peak: peak(configuration.dtype, environment), measureMemory: configuration == largest)
             rows.append(row)
-            print(
+            progress.print(
                 configuration.name.padding(toLength: 26, withPad: " ", startingAt: 0)
                     + String(format: " %10@  %10@  %7.2fx  %8.2f  %6.1f%%", time(row.torchSeconds), time(row.oursSeconds), row.ratio, row.gflops, row.peakPercent))
+            progress.advance()
         }
+        progress.finish()
         for row in rows {
             guard let ratio = row.perStepCostRatio, let full = row.fullBatchSeconds, let lengths = row.configuration.lengths else { continue }
             let (steps, batch) = (row.configuration.steps, row.configuration.batch)
@@ -74,6 +81,9 @@ struct BenchCommand: ParsableCommand {
         if let largest, let row = rows.first(where: { $0.configuration == largest }), let memory = row.peakResidentBytes {
             print(String(format: "\nmemory:  %@: our forward's peak resident growth %.1f MB; its tensors need %.1f MB",
                          largest.name, Double(memory) / 1e6, Double(largest.tensorBytes) / 1e6))
+        }
+        if let html {
+            try writeFile(URL(fileURLWithPath: html)) { try Data(htmlPage(environment, rows).utf8).write(to: $0) }
         }
         if let json = output.json {
             struct Document: Encodable {
@@ -96,6 +106,31 @@ struct BenchCommand: ParsableCommand {
                 })
             try writeFile(URL(fileURLWithPath: json)) { try encoder.encode(document).write(to: $0) }
         }
+    }
+
+    private func peak(_ dtype: DType, _ environment: BenchmarkEnvironment) -> Double {
+        dtype == .float64 ? environment.gemmPeakDouble : environment.gemmPeakFloat
+    }
+
+    /// The HTML report: the machine and versions, then each row against PyTorch and the GEMM peak.
+    private func htmlPage(_ environment: BenchmarkEnvironment, _ rows: [BenchmarkRow]) -> String {
+        let machine = RunContext.machine()
+        var facts: [(label: String, value: String)] = [
+            ("torch", "\(environment.torchVersion), BLAS \(environment.torchBLAS), \(environment.torchThreads) threads"),
+            ("CPU", environment.cpu),
+            ("BLAS", "\(environment.blas), kernel \(environment.kernel), \(environment.threads) threads"),
+            ("GEMM peak", String(format: "%.1f GFLOP/s float32, %.1f GFLOP/s float64", environment.gemmPeakFloat, environment.gemmPeakDouble)),
+        ]
+        if let warning = environment.kernelWarning { facts.append(("warning", warning)) }
+        for (key, label) in [(Report.ContextKey.os, "system"), (.host, "host"), (.started, "started (UTC)"), (.command, "command")] {
+            if let value = machine[key.rawValue] { facts.append((label, value)) }
+        }
+        let entries = rows.map { row in
+            HTMLBenchmarkReport.Entry(
+                name: row.configuration.name, dtype: row.configuration.dtype.rawValue, torchSeconds: row.torchSeconds,
+                oursSeconds: row.oursSeconds, gflops: row.gflops, peakGflops: peak(row.configuration.dtype, environment))
+        }
+        return HTMLBenchmarkReport.page(title: "conform bench\(quick ? " --quick" : "")", facts: facts, entries: entries)
     }
 
     private func time(_ seconds: Double) -> NSString {

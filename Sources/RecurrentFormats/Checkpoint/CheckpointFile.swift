@@ -18,11 +18,11 @@ public struct CheckpointFile: Sendable {
 
     /// Reads and recognises a file.
     ///
-    /// - Throws: ``FormatError`` for a file in none of the formats, or damaged.
+    /// - Throws: ``FormatError`` for a file in none of the formats, or damaged, and ``FileError`` when
+    ///   it cannot be read.
     public static func read(contentsOf url: URL) throws -> CheckpointFile {
-        let handle = try FileHandle(forReadingFrom: url)
+        let (data, handle) = try FileAccess.mapped(url)
         defer { try? handle.close() }
-        let data = try Data(contentsOf: url, options: .alwaysMapped)
         let payload = Payload(data: data, file: handle)
         let name = url.lastPathComponent
         if ZipArchive.looksLikeZip(data) {

@@ -16,8 +16,11 @@ public enum NumPyArray {
     private static let magic: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]
 
     /// Reads a `.npy` file.
+    ///
+    /// - Throws: ``FormatError`` for a file that is not a `.npy` array this reader understands, and
+    ///   ``FileError`` when it cannot be read.
     public static func read(contentsOf url: URL) throws -> AnyTensor {
-        try read(Data(contentsOf: url), context: url.lastPathComponent)
+        try read(FileAccess.contents(of: url), context: url.lastPathComponent)
     }
 
     /// Parses `.npy` bytes.
@@ -96,13 +99,17 @@ public enum NumPyArray {
     }
 
     /// Writes a tensor as a `.npy` file.
-    public static func write(_ tensor: AnyTensor, to url: URL) throws {
-        try encode(tensor).write(to: url, options: .atomic)
+    ///
+    /// - Throws: ``FileError`` when the file cannot be written.
+    public static func write(_ tensor: AnyTensor, to url: URL) throws(FileError) {
+        try FileAccess.write(encode(tensor), to: url)
     }
 
     /// Reads the arrays of an `.npz` archive, in the archive's order, named without `.npy`.
+    ///
+    /// - Throws: ``FormatError`` for a damaged archive, and ``FileError`` when it cannot be read.
     public static func readArchive(contentsOf url: URL) throws -> StateDict {
-        try readArchive(Data(contentsOf: url), context: url.lastPathComponent)
+        try readArchive(FileAccess.contents(of: url), context: url.lastPathComponent)
     }
 
     /// Parses `.npz` bytes.
@@ -124,10 +131,12 @@ public enum NumPyArray {
     }
 
     /// Writes arrays as an `.npz` archive, as `numpy.savez(path, **arrays)` does.
-    public static func writeArchive(_ arrays: StateDict, to url: URL) throws {
+    ///
+    /// - Throws: ``FileError`` when the file cannot be written.
+    public static func writeArchive(_ arrays: StateDict, to url: URL) throws(FileError) {
         var archive = ZipWriter(alignment: 1)
         for (name, tensor) in arrays { archive.add(name + ".npy", encode(tensor)) }
-        try archive.finished().write(to: url, options: .atomic)
+        try FileAccess.write(archive.finished(), to: url)
     }
 }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RecurrentConformance
+import RecurrentFormats
 
 /// `conform fixtures [--fixtures DIR] [--filter REGEX] [--json FILE]`: the golden fixtures.
 struct FixturesCommand: ParsableCommand {
@@ -23,14 +24,18 @@ struct FixturesCommand: ParsableCommand {
 
     func run() throws {
         let directory = directory.map { URL(fileURLWithPath: $0) } ?? Self.defaultDirectory
-        let files: [URL]
-        do {
-            files = try FixtureDirectory.caseFiles(in: directory, matching: filter.filter)
-        } catch {
-            throw ValidationError("cannot list fixtures in \(directory.path): \(error.localizedDescription)")
-        }
-        guard !files.isEmpty else {
-            throw ValidationError("no fixture cases in \(directory.path)\(filter.filter.map { " matching '\($0)'" } ?? "")")
+        var files: [URL] = []
+        try reportingErrors {
+            do {
+                files = try FixtureDirectory.caseFiles(in: directory, matching: filter.filter)
+            } catch let error as FileError {
+                throw error
+            } catch {
+                throw ValidationError("--filter '\(filter.filter ?? "")' is not a regular expression: \(error)")
+            }
+            guard !files.isEmpty else {
+                throw ValidationError("no fixture cases in \(directory.path)\(filter.filter.map { " matching '\($0)'" } ?? "")")
+            }
         }
         print("fixtures: \(directory.path) (\(files.count) cases)")
         let options = FixtureRunner.Options(injectedError: injection.injectError)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RecurrentConformance
+import RecurrentFormats
 
 /// What `conform fixtures` and `conform live` print once their cases have run: each failure's
 /// report (with the command that replays it, when there is one), the JSON file, and the closing
@@ -44,12 +45,13 @@ func printError(_ message: String) {
     FileHandle.standardError.write(Data((message + "\n").utf8))
 }
 
-/// Runs `write` for `url`, turning a failure into one line that names the path and the reason.
+/// Runs `write` for `url`; a failure prints one line that names the path and the reason, and exits
+/// with status 1.
 func writeFile(_ url: URL, _ write: (URL) throws -> Void) throws {
     do {
         try write(url)
     } catch {
-        let reason = (error as NSError).localizedFailureReason ?? (error as NSError).localizedDescription
-        throw ValidationError("cannot write \(url.path): \(reason)")
+        printError("error: \(error as? FileError ?? FileError(.write, url: url, underlying: error))")
+        throw ExitCode(1)
     }
 }

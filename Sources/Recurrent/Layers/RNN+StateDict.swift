@@ -5,7 +5,7 @@ extension RNN {
     ///
     /// ```swift
     /// let checkpoint = try TorchCheckpoint.read(contentsOf: url)
-    /// let rnn = try RNN<Float>(stateDict: checkpoint["model"]!.stateDict!, prefix: "encoder.rnn.")
+    /// let rnn = try RNN<Float>(stateDict: try checkpoint.stateDict(forKey: "model"), prefix: "encoder.rnn.")
     /// ```
     ///
     /// - Parameters:

@@ -5,7 +5,7 @@ import Recurrent
 ///
 /// ```swift
 /// let checkpoint = try TorchCheckpoint.read(contentsOf: url)     // {'epoch': 3, 'model': {...}}
-/// let model = checkpoint["model"]?.stateDict                      // the state dict inside
+/// let model = try checkpoint.stateDict(forKey: "model")           // the state dict inside
 /// for (path, tensor) in checkpoint.tensors { print(path, tensor.shape) }
 /// ```
 public indirect enum CheckpointValue: Sendable, Hashable {
@@ -46,14 +46,16 @@ public indirect enum CheckpointValue: Sendable, Hashable {
         }
     }
 
-    /// The value under a string key of a dictionary.
+    /// The value under a string key of a dictionary; `nil` when there is none. ``value(forKey:)``
+    /// throws instead, listing the keys there are.
     public subscript(key: String) -> CheckpointValue? {
         guard case .dict(let entries) = self else { return nil }
         return entries.first { $0.key == .string(key) }?.value
     }
 
     /// The tensors of a dictionary with string keys, in order, as a state dict; `nil` when the value is
-    /// not a dictionary or holds no tensors. Non-tensor entries are left out.
+    /// not a dictionary or holds no tensors. Non-tensor entries are left out. ``asStateDict()`` throws
+    /// instead, saying where the state dicts are.
     public var stateDict: StateDict? {
         guard case .dict(let entries) = self else { return nil }
         let tensors: [(String, AnyTensor)] = entries.compactMap { entry in

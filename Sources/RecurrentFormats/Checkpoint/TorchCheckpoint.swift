@@ -13,7 +13,7 @@ import Recurrent
 ///
 /// ```swift
 /// let checkpoint = try TorchCheckpoint.read(contentsOf: URL(fileURLWithPath: "model.pt"))
-/// let stateDict = checkpoint["model"]?.stateDict ?? checkpoint.stateDict
+/// let stateDict = try checkpoint.stateDict(forKey: "model")   // throws, listing the keys, without one
 /// try TorchCheckpoint.write(rnn.stateDict(), to: URL(fileURLWithPath: "rnn.pt"))
 /// ```
 public enum TorchCheckpoint {

@@ -64,6 +64,19 @@ struct CheckpointLookupTests {
         #expect(try slashed.value(atPath: "a/b") == .int(1))
     }
 
+    @Test("leaves: tensors, plain values and lists of them whole; the state dicts with their paths")
+    func leaves() {
+        let leaves = checkpoint.leaves
+        #expect(leaves.filter { $0.value.typeName == "tensor" }.map(\.path) == checkpoint.tensors.map(\.path))
+        #expect(checkpoint.tensors.count == 36)
+        let plain = leaves.filter { $0.value.typeName != "tensor" }
+        #expect(plain.first { $0.path == "optimizer/param_groups/0/betas" }?.value == .tuple([.float(0.9), .float(0.999)]))
+        #expect(plain.map(\.path).prefix(2) == ["epoch", "optimizer/param_groups/0/lr"])
+        #expect(plain.map(\.path).suffix(4) == ["loss", "history", "note", "flags"])
+        #expect(checkpoint.stateDicts.map(\.path) == ["model"] + (0..<8).map { "optimizer/state/\($0)" })
+        #expect(checkpoint.stateDictKeys == ["model"])
+    }
+
     @Test("values in brief")
     func summaries() {
         let vocabulary = CheckpointValue.list((0..<65).map { .string(String(UnicodeScalar(UInt8(32 + $0)))) })

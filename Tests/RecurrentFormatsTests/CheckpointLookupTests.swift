@@ -48,6 +48,13 @@ struct CheckpointLookupTests {
         }
         let plain = try TorchCheckpoint.read(contentsOf: checkpointDirectory.appendingPathComponent("zip_state_dict.pt"))
         #expect(try plain.asStateDict().keys.first == "weight_ih_l0")
+        #expect(plain.isStateDict && !checkpoint.isStateDict)
+        do {
+            _ = try plain.stateDict(forKey: "model")
+            Issue.record("found 'model' in a state dict")
+        } catch {
+            #expect(error.message.hasPrefix("no key 'model'; the value is a state dict itself, with the keys 'weight_ih_l0' (float32 [4, 3]), "))
+        }
     }
 
     @Test("paths of keys and indices, as inspect prints them")

@@ -96,6 +96,16 @@ extension CheckpointValue {
         return shown.joined(separator: ", ") + rest
     }
 
+    /// Whether the value is a dictionary of tensors under string keys and nothing else, as
+    /// `model.state_dict()` is.
+    public var isStateDict: Bool {
+        guard case .dict(let entries) = self, !entries.isEmpty else { return false }
+        return entries.allSatisfy { entry in
+            guard case .string = entry.key, case .tensor = entry.value else { return false }
+            return true
+        }
+    }
+
     /// The string keys of a dictionary whose values are state dicts (dictionaries holding tensors).
     public var stateDictKeys: [String] {
         guard case .dict(let entries) = self else { return [] }
@@ -110,9 +120,12 @@ extension CheckpointValue {
         return entries.map { $0.key.keyDescription }
     }
 
-    /// `the keys are ...` (`the keys there are ...` below the top), or that there are none.
+    /// `the keys are ...` (`the keys there are ...` below the top), that the value is a state dict
+    /// with the keys ..., or that there are none.
     private func contents(at location: String) -> String {
-        keys.isEmpty ? "the dictionary is empty" : "the keys\(location.isEmpty ? "" : " there") are \(keyListing())"
+        guard !keys.isEmpty else { return "the dictionary is empty" }
+        if isStateDict { return "\(Self.name(of: location)) is a state dict itself, with the keys \(keyListing())" }
+        return "the keys\(location.isEmpty ? "" : " there") are \(keyListing())"
     }
 
     /// `the value` at the top (of the value looked into, which may itself be part of a bigger one),

@@ -84,6 +84,7 @@ struct CheckpointSelection {
 
     /// `\nuse --key model (a state dict)` for the keys of `value` that hold state dicts.
     private static func keyAdvice(_ value: CheckpointValue, under parent: String? = nil) -> String {
+        if parent == nil, value.isStateDict { return "\nthe file is a state dict itself: leave out --key" }
         let keys = value.stateDictKeys.map { key in parent.map { "\($0)/\(key)" } ?? key }
         guard !keys.isEmpty else { return "" }
         return "\nuse " + keys.map { "--key \($0)" }.joined(separator: " or ") + " (\(keys.count == 1 ? "a state dict" : "state dicts"))"

@@ -88,22 +88,6 @@ struct PackingTests {
         #expect(error?.description == message)
     }
 
-    @Test("fewer lengths than sequences, unsorted: refused naming the batch size, where PyTorch drops the rest silently")
-    func fewerLengthsUnsorted() {
-        for batchFirst in [false, true] {
-            let input = batchFirst ? padded.transposingFirstTwoDimensions() : padded
-            for lengths in [[4, 2], [3]] {
-                let error = thrownError { () throws(TorchError) in
-                    try packPaddedSequence(input, lengths: lengths, batchFirst: batchFirst, enforceSorted: false)
-                }
-                #expect(error == TorchError(.runtimeError, "Expected `len(lengths)` to be equal to batch_size, but got \(lengths.count) (batch_size=3)"))
-            }
-        }
-        // As in PyTorch: no lengths at all is an empty batch, and too many name a sequence that is not there.
-        #expect(thrownError { () throws(TorchError) in try packPaddedSequence(padded, lengths: [], enforceSorted: false) }?.description == "RuntimeError: Cannot pack empty tensors.")
-        #expect(thrownError { () throws(TorchError) in try packPaddedSequence(padded, lengths: [3, 2, 1, 1], enforceSorted: false) }?.description == "RuntimeError: INDICES element is out of DATA bounds, id=3 axis_dim=3")
-    }
-
     @Test("a hand-made packed sequence is checked at once")
     func constructorChecks() throws {
         let data = try Tensor<Float>(shape: [7, 1], scalars: Array(repeating: 0, count: 7))

@@ -61,9 +61,7 @@ public func padSequence<Scalar>(
 ///     result records the permutation.
 /// - Throws: `TorchError` with PyTorch's messages for an empty input, a lengths count that is not the
 ///   batch size, a length of 0 or less, and unsorted lengths with `enforceSorted`. A length beyond the
-///   padded length `T`, which PyTorch packs into a malformed sequence without complaint, throws here,
-///   and so do fewer lengths than sequences without `enforceSorted`, where PyTorch packs only the
-///   sequences the lengths name and drops the rest without a word.
+///   padded length `T`, which PyTorch packs into a malformed sequence without complaint, throws here.
 public func packPaddedSequence<Scalar>(
     _ input: Tensor<Scalar>, lengths: [Int], batchFirst: Bool = false, enforceSorted: Bool = true
 ) throws(TorchError) -> PackedSequence<Scalar> {
@@ -71,10 +69,6 @@ public func packPaddedSequence<Scalar>(
     var lengths = lengths
     var sortedIndices: [Int]?
     if !enforceSorted {
-        let batchDimension = batchFirst ? 0 : 1
-        if !lengths.isEmpty, input.rank > batchDimension, lengths.count < input.shape[batchDimension] {
-            throw lengthsCountMismatch(lengths.count, batch: input.shape[batchDimension])
-        }
         let order = descendingSortIndices(lengths)
         lengths = order.map { lengths[$0] }
         input = try input.selecting(order, alongDimension: batchFirst ? 0 : 1)
@@ -86,7 +80,9 @@ public func packPaddedSequence<Scalar>(
     }
     let (steps, batch) = (input.shape[0], input.shape[1])
     guard input.count > 0 else { throw .runtimeError("Cannot pack empty tensors.") }
-    guard lengths.count == batch else { throw lengthsCountMismatch(lengths.count, batch: batch) }
+    guard lengths.count == batch else {
+        throw .runtimeError("Expected `len(lengths)` to be equal to batch_size, but got \(lengths.count) (batch_size=\(batch))")
+    }
     guard lengths[batch - 1] > 0 else {
         throw .runtimeError("Length of all samples has to be greater than 0, but found an element in 'lengths' that is <= 0")
     }
@@ -108,11 +104,6 @@ public func packPaddedSequence<Scalar>(
     }
     let dataTensor = Tensor(unchecked: [batchSizes.reduce(0, +)] + Array(input.shape.dropFirst(2)), scalars: data)
     return try PackedSequence(data: dataTensor, batchSizes: batchSizes, sortedIndices: sortedIndices)
-}
-
-/// PyTorch's message for a lengths count that is not the batch size (with `enforce_sorted=True`).
-private func lengthsCountMismatch(_ count: Int, batch: Int) -> TorchError {
-    .runtimeError("Expected `len(lengths)` to be equal to batch_size, but got \(count) (batch_size=\(batch))")
 }
 
 /// Unpacks a packed sequence into a padded tensor: `pad_packed_sequence`.

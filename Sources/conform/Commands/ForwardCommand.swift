@@ -118,15 +118,16 @@ struct ForwardCommand: ParsableCommand {
         if let lengths {
             let values = try parseLengths(lengths)
             let batchDimension = rnn.batchFirst ? 0 : 1
-            let packed: PackedSequence<Scalar>
-            do {
-                packed = try packPaddedSequence(typedInput, lengths: values, batchFirst: rnn.batchFirst, enforceSorted: false)
-            } catch {
-                guard typedInput.rank == 3, values.count != typedInput.shape[batchDimension] else { throw error }
+            // pack_padded_sequence(..., enforce_sorted=False) packs only the sequences the lengths
+            // name and drops the rest without a word; here a count that is not the batch size is refused.
+            let batch = typedInput.rank == 3 ? typedInput.shape[batchDimension] : values.count
+            if values.count != batch {
                 throw ValidationError(
-                    "\(error)\n--lengths takes one length per sequence: \(typedInput.shape[batchDimension]) for \(input) "
-                        + "(\(typedInput.shape), batch dimension \(batchDimension))")
+                    "--lengths gives \(values.count) lengths for a batch of \(batch) sequences (\(input) is \(typedInput.shape), "
+                        + "batch dimension \(batchDimension)): give one length per sequence"
+                        + (values.count < batch ? "; PyTorch would pack only the sequences the lengths name and drop the rest" : ""))
             }
+            let packed = try packPaddedSequence(typedInput, lengths: values, batchFirst: rnn.batchFirst, enforceSorted: false)
             print("packed:  lengths \(values) (pack_padded_sequence(..., enforce_sorted=False)); the output is written padded")
             let (result, hN) = try rnn(packed, h0: typedH0)
             try write(try padPackedSequence(result, batchFirst: rnn.batchFirst).padded, hN)

@@ -67,6 +67,7 @@ struct NumPyArrayTests {
         arguments: [
             ("bomb.npz", "bomb.npz x.npy: the compressed data inflates past the 144 bytes its header declares (a decompression bomb, or a damaged file); refused"),
             ("lying_header.npz", "lying_header.npz x.npy: the header declares 4398046511104 bytes of data, more than 83 compressed bytes can hold"),
+            ("huge_header.npz", "huge_header.npz x.npy: a .npy header of 4294967295 bytes is impossibly large (numpy reads at most 10000)"),
         ])
     func hostileCompressed(_ file: String, _ message: String) {
         #expect(throws: FormatError(message)) { try NumPyArray.readArchive(contentsOf: resourceDirectory.appendingPathComponent(file)) }

@@ -148,6 +148,10 @@ public enum NumPyArray {
         return arrays
     }
 
+    /// The longest `.npy` header a compressed entry may declare, which bounds what is inflated before
+    /// the header says how much data there is.
+    static let maximumCompressedHeaderLength = 1 << 16
+
     /// The `.npy` bytes of a deflated archive entry, inflated in three steps (the fixed start, the
     /// header, the data the header declares) and never further; checked against the entry's recorded
     /// size and CRC-32.
@@ -158,6 +162,10 @@ public enum NumPyArray {
         if data[data.startIndex + 6] >= 2 { data.append(try inflater.read(2)) }
         let lengthBytes = data.suffix(data.count - 8)
         let headerLength = lengthBytes.reversed().reduce(0) { $0 << 8 | Int($1) }
+        // numpy writes headers of a few hundred bytes and by default reads none above 10000.
+        guard headerLength <= maximumCompressedHeaderLength else {
+            throw FormatError("\(context): a .npy header of \(headerLength) bytes is impossibly large (numpy reads at most 10000)")
+        }
         data.append(try inflater.read(headerLength))
         var reader = ByteReader(data, context: context)
         let byteCount = try header(&reader, context: context).byteCount

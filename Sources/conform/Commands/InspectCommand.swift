@@ -29,7 +29,9 @@ struct InspectCommand: ParsableCommand {
                 guard case .tensor(let tensor) = leaf.value else { return nil }
                 return (leaf.path, tensor)
             }
-            let others = leaves.filter { $0.value.typeName != "tensor" }
+            let others = leaves.filter { leaf in
+                if case .tensor = leaf.value { false } else { true }
+            }
             let total = tensors.reduce(0) { $0 + $1.1.count * $1.1.dtype.byteCount }
             print("\(selection.label): \(selection.file.format), \(tensors.count) tensor\(tensors.count == 1 ? "" : "s") (\(total) bytes), "
                 + "\(others.count) other value\(others.count == 1 ? "" : "s")")

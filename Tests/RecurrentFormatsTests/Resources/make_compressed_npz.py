@@ -5,6 +5,7 @@ would: a real zlib stream behind a header that lies about it).
   savez_compressed.npz  numpy.savez_compressed of arrays whose values the test computes itself
   bomb.npz              x.npy's header declares 4 float32 values; its deflated data holds 16 MiB more
   lying_header.npz      x.npy's header declares 2^40 float32 values; 64 bytes follow
+  huge_header.npz       x.npy claims a header of 2^32 - 1 bytes (version 2), and 1 MiB of zeros follows
 """
 import io, zipfile
 import numpy as np
@@ -29,3 +30,4 @@ def archive(name, payload):
 
 archive("bomb.npz", header((4,)) + bytes(16) + bytes(16 << 20))
 archive("lying_header.npz", header((1 << 40,)) + bytes(64))
+archive("huge_header.npz", b"\x93NUMPY\x02\x00" + (2**32 - 1).to_bytes(4, "little") + bytes(1 << 20))

@@ -42,6 +42,12 @@ public struct FileError: Error, Hashable, Sendable, CustomStringConvertible, Loc
         }
     }
 
+    /// Throws the error that writing `url` would give for its folder (missing, or not a folder), for
+    /// a caller that would rather say so before a long computation than after it.
+    public static func checkFolder(of url: URL) throws(FileError) {
+        if let problem = folderProblem(url.deletingLastPathComponent()) { throw FileError(.write, path: url.path, reason: problem) }
+    }
+
     /// `cannot read PATH: REASON`.
     public var description: String { "cannot \(operation.rawValue) \(path): \(reason)" }
 

@@ -50,6 +50,9 @@ struct FileErrorTests {
         } catch {
             #expect(error.localizedDescription == "cannot write \(url.path): the folder \(folder.path) does not exist", "\(name)")
         }
+        #expect(throws: FileError(.write, path: url.path, reason: "the folder \(folder.path) does not exist")) {
+            try FileError.checkFolder(of: url)
+        }
     }
 
     @Test("a damaged file's FormatError reads the same through localizedDescription")

@@ -31,6 +31,7 @@ struct ConvertCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
+            try FileError.checkFolder(of: URL(fileURLWithPath: output))
             let selection = try CheckpointSelection(path: input, key: selection.key)
             var tensors = StateDict(selection.value.tensors.map { ($0.path, $0.tensor) })
             if let prefix { tensors = try scoped(tensors, to: prefix, label: selection.label) }

@@ -48,6 +48,7 @@ struct ForwardCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
+            for path in [output] + (hn.map { [$0] } ?? []) { try FileError.checkFolder(of: URL(fileURLWithPath: path)) }
             let selection = try CheckpointSelection(path: checkpoint, key: selection.key)
             let stateDict = try selection.stateDict()
             let resolved = try ResolvedSettings(given: settings.settings, file: selection.file)

@@ -53,7 +53,7 @@ struct ConvertCommand: ParsableCommand {
                 throw ValidationError("the output must end in .safetensors, .npz, .pt or .pth, not '\(url.lastPathComponent)'")
             }
             for module in tensors.recognizedModules {
-                print("  \(module) under '\(module.prefix)'")
+                print("  \(module)" + (module.prefix.isEmpty ? "" : " under '\(module.prefix)'"))
             }
         }
     }

@@ -10,6 +10,8 @@ func reportingErrors(_ body: () throws -> Void) throws {
     } catch let error as ExitCode {
         throw error
     } catch {
+        // What went to standard output before the error comes before it in a shared log too.
+        fflush(nil)
         printError("error: \(error)")
         throw ExitCode(1)
     }

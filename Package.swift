@@ -30,8 +30,10 @@ let package = Package(
                 .product(name: "RealModule", package: "swift-numerics"),
             ]
         ),
-        // File formats: safetensors.
-        .target(name: "RecurrentFormats", dependencies: ["Recurrent"]),
+        // zlib, for compressed .npz archives: zlib1g-dev through pkg-config on Linux, the system's on macOS.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // File formats: safetensors, torch.save, .npy and .npz.
+        .target(name: "RecurrentFormats", dependencies: ["Recurrent", "CZlib"]),
         // Fixture reading, assert_close comparison and reports.
         .target(name: "RecurrentConformance", dependencies: ["Recurrent", "RecurrentFormats"]),
         // CPython's embedding API (python3-dev), and the Swift layer over it.
@@ -58,7 +60,9 @@ let package = Package(
         // What the test targets share: the package's paths and whether torch is installed.
         .target(name: "RecurrentTestSupport", dependencies: ["PythonBridge"], path: "Tests/RecurrentTestSupport"),
         .testTarget(name: "RecurrentTests", dependencies: ["Recurrent", "RecurrentTestSupport"]),
-        .testTarget(name: "RecurrentFormatsTests", dependencies: ["RecurrentFormats", "RecurrentTestSupport"]),
+        .testTarget(
+            name: "RecurrentFormatsTests", dependencies: ["RecurrentFormats", "RecurrentTestSupport"],
+            exclude: ["Resources"]),
         .testTarget(name: "RecurrentConformanceTests", dependencies: ["RecurrentConformance", "RecurrentTestSupport"]),
         .testTarget(name: "PythonBridgeTests", dependencies: ["PythonBridge", "RecurrentFormats", "RecurrentTestSupport"]),
         .testTarget(name: "RecurrentLiveTests", dependencies: ["RecurrentLive", "RecurrentTestSupport"]),

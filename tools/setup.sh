@@ -3,7 +3,7 @@
 #
 #   - Debian packages: python3-dev (the embedded-Python bridge), python3-numpy, python3-venv (a
 #     fallback interpreter for the venv), libopenblas-dev and
-#     pkg-config (BLAS, which the forward pass runs on);
+#     pkg-config (BLAS, which the forward pass runs on), zlib1g-dev (compressed .npz archives);
 #   - a virtual environment with torch (the oracle) outside the repository, at
 #     $RECURRENT_TORCH_ENV (default: ~/.local/share/recurrent/torch-venv).
 #
@@ -16,7 +16,7 @@ fail() { printf '[setup] error: %s\n' "$*" >&2; exit 1; }
 
 torch_version=${RECURRENT_TORCH_VERSION:-2.15.0}
 torch_env=${RECURRENT_TORCH_ENV:-$HOME/.local/share/recurrent/torch-venv}
-packages=(python3-dev python3-numpy python3-venv libopenblas-dev pkg-config chromium)
+packages=(python3-dev python3-numpy python3-venv libopenblas-dev pkg-config zlib1g-dev chromium)
 
 command -v swift >/dev/null || fail "swift is not on PATH; install the Swift 6 toolchain first"
 

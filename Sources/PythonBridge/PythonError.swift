@@ -1,6 +1,8 @@
+import Foundation
+
 /// An error from the embedded Python: an exception Python raised, or torch missing from the chosen
 /// environment.
-public enum PythonError: Error, Hashable, Sendable, CustomStringConvertible {
+public enum PythonError: Error, Hashable, Sendable, CustomStringConvertible, LocalizedError {
     /// Python raised an exception: its type (`ValueError`), its `str()` and the formatted traceback.
     case exception(type: String, message: String, traceback: String)
     /// torch could not be imported from the environment.
@@ -39,4 +41,7 @@ public enum PythonError: Error, Hashable, Sendable, CustomStringConvertible {
             "cannot convert between Swift and Python: \(message)"
         }
     }
+
+    /// The description, so that `error.localizedDescription` reads the same.
+    public var errorDescription: String? { description }
 }

@@ -4,7 +4,8 @@ import Recurrent
 
 /// One benchmarked configuration: an `nn.RNN` and the input it runs on.
 public struct BenchmarkConfiguration: Hashable, Sendable, Codable {
-    /// A short name for the row.
+    /// The row's name, as the README's speed tables write it: `(L, N, H_in, H, layers)` and what else
+    /// differs from the defaults.
     public var name: String
     /// `L`.
     public var steps: Int
@@ -62,34 +63,36 @@ public struct BenchmarkConfiguration: Hashable, Sendable, Codable {
         var lengthGenerator = TorchGenerator(seed: 1)
         let spread = (0..<64).map { _ in 1 + Int(lengthGenerator.next32() % 200) }
         var all: [BenchmarkConfiguration] = [
-            .init(name: "docs example", steps: 5, batch: 3, inputSize: 10, hiddenSize: 20, numLayers: 2),
+            .init(name: "docs example (5, 3, 10, 20, 2 layers)", steps: 5, batch: 3, inputSize: 10, hiddenSize: 20, numLayers: 2),
             .init(name: "one unit, 1 step", steps: 1, batch: 1, inputSize: 1, hiddenSize: 1),
             .init(name: "one unit, 10 steps", steps: 10, batch: 1, inputSize: 1, hiddenSize: 1),
             .init(name: "one unit, 100 steps", steps: 100, batch: 1, inputSize: 1, hiddenSize: 1),
             .init(name: "one unit, 1000 steps", steps: 1000, batch: 1, inputSize: 1, hiddenSize: 1),
-            .init(name: "T50 N1 64/64", steps: 50, batch: 1, inputSize: 64, hiddenSize: 64),
-            .init(name: "T100 N32 128/256 l2", steps: 100, batch: 32, inputSize: 128, hiddenSize: 256, numLayers: 2),
-            .init(name: "T100 N32 128/256 l2 bi", steps: 100, batch: 32, inputSize: 128, hiddenSize: 256, numLayers: 2, bidirectional: true),
-            .init(name: "T100 N32 128/256 relu", steps: 100, batch: 32, inputSize: 128, hiddenSize: 256, nonlinearity: .relu),
-            .init(name: "T1000 N1 32/32", steps: 1000, batch: 1, inputSize: 32, hiddenSize: 32),
-            .init(name: "T35 N20 650/650 l2", steps: 35, batch: 20, inputSize: 650, hiddenSize: 650, numLayers: 2),
-            .init(name: "T200 N64 512/1024", steps: 200, batch: 64, inputSize: 512, hiddenSize: 1024),
-            .init(name: "packed 64 seqs, 1...200", steps: 200, batch: 64, inputSize: 64, hiddenSize: 128, lengths: spread),
-            .init(name: "docs example f64", steps: 5, batch: 3, inputSize: 10, hiddenSize: 20, numLayers: 2, dtype: .float64),
-            .init(name: "T100 N32 128/256 l2 f64", steps: 100, batch: 32, inputSize: 128, hiddenSize: 256, numLayers: 2, dtype: .float64),
-            .init(name: "T35 N20 650/650 l2 f64", steps: 35, batch: 20, inputSize: 650, hiddenSize: 650, numLayers: 2, dtype: .float64),
-            .init(name: "train docs example", steps: 5, batch: 3, inputSize: 10, hiddenSize: 20, numLayers: 2, training: true),
-            .init(name: "train T50 N1 64/64", steps: 50, batch: 1, inputSize: 64, hiddenSize: 64, training: true),
-            .init(name: "train T100 N32 128/256 l2", steps: 100, batch: 32, inputSize: 128, hiddenSize: 256, numLayers: 2, training: true),
-            .init(name: "train T100 N32 128/256 l2 bi", steps: 100, batch: 32, inputSize: 128, hiddenSize: 256, numLayers: 2, bidirectional: true, training: true),
-            .init(name: "train T35 N20 650/650 l2", steps: 35, batch: 20, inputSize: 650, hiddenSize: 650, numLayers: 2, training: true),
-            .init(name: "train docs example f64", steps: 5, batch: 3, inputSize: 10, hiddenSize: 20, numLayers: 2, dtype: .float64, training: true),
-            .init(name: "train T100 N32 128/256 l2 f64", steps: 100, batch: 32, inputSize: 128, hiddenSize: 256, numLayers: 2, dtype: .float64, training: true),
+            .init(name: "(50, 1, 64, 64)", steps: 50, batch: 1, inputSize: 64, hiddenSize: 64),
+            .init(name: "(100, 32, 128, 256, 2 layers)", steps: 100, batch: 32, inputSize: 128, hiddenSize: 256, numLayers: 2),
+            .init(name: "(100, 32, 128, 256, 2 layers), bidirectional", steps: 100, batch: 32, inputSize: 128, hiddenSize: 256, numLayers: 2, bidirectional: true),
+            .init(name: "(100, 32, 128, 256), relu", steps: 100, batch: 32, inputSize: 128, hiddenSize: 256, nonlinearity: .relu),
+            .init(name: "(1000, 1, 32, 32)", steps: 1000, batch: 1, inputSize: 32, hiddenSize: 32),
+            .init(name: "(35, 20, 650, 650, 2 layers)", steps: 35, batch: 20, inputSize: 650, hiddenSize: 650, numLayers: 2),
+            .init(name: "(200, 64, 512, 1024)", steps: 200, batch: 64, inputSize: 512, hiddenSize: 1024),
+            .init(name: "packed, 64 sequences of 1 ... 200 steps (H_in 64, H 128)", steps: 200, batch: 64, inputSize: 64, hiddenSize: 128, lengths: spread),
+            .init(name: "docs example, float64", steps: 5, batch: 3, inputSize: 10, hiddenSize: 20, numLayers: 2, dtype: .float64),
+            .init(name: "(100, 32, 128, 256, 2 layers), float64", steps: 100, batch: 32, inputSize: 128, hiddenSize: 256, numLayers: 2, dtype: .float64),
+            .init(name: "(35, 20, 650, 650, 2 layers), float64", steps: 35, batch: 20, inputSize: 650, hiddenSize: 650, numLayers: 2, dtype: .float64),
+            .init(name: "training: docs example", steps: 5, batch: 3, inputSize: 10, hiddenSize: 20, numLayers: 2, training: true),
+            .init(name: "training: (50, 1, 64, 64)", steps: 50, batch: 1, inputSize: 64, hiddenSize: 64, training: true),
+            .init(name: "training: (100, 32, 128, 256, 2 layers)", steps: 100, batch: 32, inputSize: 128, hiddenSize: 256, numLayers: 2, training: true),
+            .init(name: "training: (100, 32, 128, 256, 2 layers), bidirectional", steps: 100, batch: 32, inputSize: 128, hiddenSize: 256, numLayers: 2, bidirectional: true, training: true),
+            .init(name: "training: (35, 20, 650, 650, 2 layers)", steps: 35, batch: 20, inputSize: 650, hiddenSize: 650, numLayers: 2, training: true),
+            .init(name: "training: docs example, float64", steps: 5, batch: 3, inputSize: 10, hiddenSize: 20, numLayers: 2, dtype: .float64, training: true),
+            .init(name: "training: (100, 32, 128, 256, 2 layers), float64", steps: 100, batch: 32, inputSize: 128, hiddenSize: 256, numLayers: 2, dtype: .float64, training: true),
         ]
         if quick {
-            let names: Set = ["docs example", "one unit, 100 steps", "T50 N1 64/64", "T100 N32 128/256 l2",
-                              "packed 64 seqs, 1...200", "docs example f64", "T35 N20 650/650 l2",
-                              "train docs example", "train T100 N32 128/256 l2"]
+            let names: Set = [
+                "docs example (5, 3, 10, 20, 2 layers)", "one unit, 100 steps", "(50, 1, 64, 64)", "(100, 32, 128, 256, 2 layers)",
+                "packed, 64 sequences of 1 ... 200 steps (H_in 64, H 128)", "docs example, float64", "(35, 20, 650, 650, 2 layers)",
+                "training: docs example", "training: (100, 32, 128, 256, 2 layers)",
+            ]
             all = all.filter { names.contains($0.name) }
         }
         if let dtype { all = all.filter { $0.dtype == dtype } }

@@ -1,3 +1,4 @@
+import Foundation
 import Recurrent
 import RecurrentFormats
 
@@ -71,10 +72,21 @@ public enum ModuleConformances {
 }
 
 /// Why a case stopped before its end.
-public enum CaseError: Error {
+public enum CaseError: Error, CustomStringConvertible, LocalizedError {
     /// The library threw at a stage: compared with the error PyTorch recorded.
     case torch(Fixture.Stage, TorchError)
     /// The case could not be run as recorded (a tensor missing, a state that does not load): a
     /// failure of the case, whatever PyTorch did.
     case harness(String)
+
+    /// The stage and the library's error, or what kept the case from running.
+    public var description: String {
+        switch self {
+        case .torch(let stage, let error): "at \(stage.rawValue): \(error)"
+        case .harness(let failure): failure
+        }
+    }
+
+    /// The description, so that `error.localizedDescription` reads the same.
+    public var errorDescription: String? { description }
 }

@@ -53,18 +53,3 @@ struct CheckpointFixtureTests {
         #expect(converted.stateDict()["weight_ih_l0"]?.dtype == .float32)
     }
 }
-
-extension CheckpointFixtureTests {
-    @Test("the README's checkpoint example")
-    func readmeExample() throws {
-        let checkpoint = try TorchCheckpoint.read(contentsOf: checkpointFixtures.appendingPathComponent("training_checkpoint.pt"))
-        #expect(checkpoint["epoch"] == .int(7))
-        let stateDict = try #require(checkpoint["model"]?.stateDict)
-        var model = try RNN<Float>(stateDict: stateDict, prefix: "encoder.rnn.", nonlinearity: .tanh)
-        model.training = false
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("recurrent-\(UUID().uuidString).pt")
-        defer { try? FileManager.default.removeItem(at: url) }
-        try TorchCheckpoint.write(model.stateDict(), to: url)
-        #expect(try TorchCheckpoint.read(contentsOf: url).stateDict == model.stateDict())
-    }
-}

@@ -158,3 +158,13 @@ struct FixtureRunnerTests {
         #expect(FixtureRunner.run(broken).failures.first?.hasPrefix("unexpected error at construct: KeyError: no RNN parameters under the prefix 'encoder.'") == true)
     }
 }
+
+@Suite("CaseError")
+struct CaseErrorTests {
+    @Test("localizedDescription names the stage and the library's error, or the harness's failure")
+    func localizedDescription() {
+        let torch = CaseError.torch(.forward, TorchError(.runtimeError, "Expected hidden size (1, 3, 4), got [1, 2, 4]"))
+        #expect((torch as any Error).localizedDescription == "at forward: RuntimeError: Expected hidden size (1, 3, 4), got [1, 2, 4]")
+        #expect((CaseError.harness("the fixture has no tensor 'x'") as any Error).localizedDescription == "the fixture has no tensor 'x'")
+    }
+}

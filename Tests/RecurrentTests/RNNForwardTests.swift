@@ -139,6 +139,19 @@ struct RNNForwardTests {
                 + "Convert input: input.to(torch.float32), or convert model: model.to(torch.float64)")
     }
 
+    @Test("checkDTypes gives forward's dtype messages without running it: the input's first, then h0's")
+    func checkDTypes() throws {
+        let rnn = try RNN<Float>(inputSize: 3, hiddenSize: 4, seed: 0)
+        #expect(thrownError { () throws(TorchError) in try rnn.checkDTypes(input: .float32, h0: .float32) } == nil)
+        #expect(
+            thrownError { () throws(TorchError) in try rnn.checkDTypes(input: .int64, h0: .float64) }?.description
+                == "ValueError: RNN input dtype (torch.int64) does not match weight dtype (torch.float32). "
+                + "Convert input: input.to(torch.float32), or convert model: model.to(torch.int64)")
+        let h0Error = thrownError { () throws(TorchError) in try rnn(.float32(try .zeros([5, 2, 3])), h0: .float64(try .zeros([1, 2, 4]))) }
+        #expect(h0Error != nil)
+        #expect(thrownError { () throws(TorchError) in try rnn.checkDTypes(input: .float32, h0: .float64) } == h0Error)
+    }
+
     @Test("relu keeps NaN and the sign of zero; tanh saturates infinities")
     func specialValues() throws {
         var values: [Double] = [.nan, -0.0, -1, 2, .infinity]

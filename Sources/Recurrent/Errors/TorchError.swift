@@ -1,7 +1,9 @@
+import Foundation
+
 /// An error that mirrors the exception PyTorch raises for the same mistake.
 ///
 /// `kind` is the Python exception type and `message` its text, character for character, so that
-/// `"\(error)"` reads exactly like the last line of a PyTorch traceback:
+/// `"\(error)"` and `error.localizedDescription` read exactly like the last line of a PyTorch traceback:
 ///
 /// ```swift
 /// do {
@@ -10,7 +12,7 @@
 ///     print(error)  // ValueError: input_size must be greater than zero
 /// }
 /// ```
-public struct TorchError: Error, Hashable, Sendable, CustomStringConvertible {
+public struct TorchError: Error, Hashable, Sendable, CustomStringConvertible, LocalizedError {
     /// The Python exception type PyTorch raises.
     public enum Kind: String, Hashable, Sendable, CaseIterable {
         case valueError = "ValueError"
@@ -35,6 +37,9 @@ public struct TorchError: Error, Hashable, Sendable, CustomStringConvertible {
 
     /// `Kind: message`, as Python prints an exception.
     public var description: String { "\(kind.rawValue): \(message)" }
+
+    /// The description, so that `error.localizedDescription` reads the same.
+    public var errorDescription: String? { description }
 }
 
 extension TorchError {

@@ -103,11 +103,7 @@ extension RNN {
                 throw .runtimeError("For unbatched 2-D input, hx should also be 2-D but got \(h0Shape.count)-D tensor")
             }
         }
-        guard inputDType == Scalar.dtype else {
-            throw .valueError(
-                "RNN input dtype (\(inputDType.torchName)) does not match weight dtype (\(Scalar.dtype.torchName)). "
-                    + "Convert input: input.to(\(Scalar.dtype.torchName)), or convert model: model.to(\(inputDType.torchName))")
-        }
+        try checkInputDType(inputDType)
         guard inputShape[inputShape.count - 1] == inputSize else {
             throw .runtimeError(
                 "input.size(-1) must be equal to input_size. Expected \(inputSize), got \(inputShape[inputShape.count - 1])")
@@ -122,10 +118,33 @@ extension RNN {
             }
         }
         guard steps > 0 else { throw .runtimeError("Expected sequence length to be larger than 0 in RNN") }
-        if let h0DType, h0DType != Scalar.dtype {
-            throw .matmulDTypeMismatch(h0DType, weights: Scalar.dtype, bias: bias)
-        }
+        try checkStateDType(h0DType)
         return Layout(steps: steps, batch: batch, isBatched: isBatched)
+    }
+
+    /// PyTorch's dtype checks of a forward call, without running it, for a caller that holds its
+    /// arrays in another type first (a packed batch is checked the same way): the input's dtype
+    /// against the weights' (`RNN input dtype (torch.float64) does not match weight dtype
+    /// (torch.float32). ...`), then `h0`'s (`mat1 and mat2 must have the same dtype, ...`).
+    ///
+    /// - Throws: `TorchError` with PyTorch's message for the first dtype that is not the weights'.
+    public func checkDTypes(input: DType, h0: DType? = nil) throws(TorchError) {
+        try checkInputDType(input)
+        try checkStateDType(h0)
+    }
+
+    private func checkInputDType(_ dtype: DType) throws(TorchError) {
+        guard dtype == Scalar.dtype else {
+            throw .valueError(
+                "RNN input dtype (\(dtype.torchName)) does not match weight dtype (\(Scalar.dtype.torchName)). "
+                    + "Convert input: input.to(\(Scalar.dtype.torchName)), or convert model: model.to(\(dtype.torchName))")
+        }
+    }
+
+    private func checkStateDType(_ dtype: DType?) throws(TorchError) {
+        if let dtype, dtype != Scalar.dtype {
+            throw .matmulDTypeMismatch(dtype, weights: Scalar.dtype, bias: bias)
+        }
     }
 
     /// The forward pass on validated tensors: time-major internally, in the caller's layout outside.

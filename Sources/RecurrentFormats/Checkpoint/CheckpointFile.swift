@@ -15,14 +15,16 @@ public struct CheckpointFile: Sendable {
     /// The contents: a dictionary of tensors for safetensors and `.npz`, a tensor for `.npy`, and
     /// whatever the pickle holds for `torch.save`.
     public var value: CheckpointValue
+    /// A safetensors file's `__metadata__` (see ``RNNSettings``); empty for the other formats.
+    public var metadata: [String: String] = [:]
 
     /// Reads and recognises a file.
     ///
-    /// - Throws: ``FormatError`` for a file in none of the formats, or damaged.
+    /// - Throws: ``FormatError`` for a file in none of the formats, or damaged, and ``FileError`` when
+    ///   it cannot be read.
     public static func read(contentsOf url: URL) throws -> CheckpointFile {
-        let handle = try FileHandle(forReadingFrom: url)
+        let (data, handle) = try FileAccess.mapped(url)
         defer { try? handle.close() }
-        let data = try Data(contentsOf: url, options: .alwaysMapped)
         let payload = Payload(data: data, file: handle)
         let name = url.lastPathComponent
         if ZipArchive.looksLikeZip(data) {
@@ -39,7 +41,8 @@ public struct CheckpointFile: Sendable {
             return CheckpointFile(format: "torch.save (legacy)", value: try TorchCheckpoint.read(payload, context: name))
         }
         if data.count > 8, data[data.startIndex + 8] == UInt8(ascii: "{") {
-            return CheckpointFile(format: "safetensors", value: dictionary(try Safetensors.read(data).tensors))
+            let file = try Safetensors.read(data)
+            return CheckpointFile(format: "safetensors", value: dictionary(file.tensors), metadata: file.metadata)
         }
         throw FormatError("\(name): not a torch.save, safetensors, .npz or .npy file")
     }

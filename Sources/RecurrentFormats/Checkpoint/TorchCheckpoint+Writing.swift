@@ -5,8 +5,10 @@ extension TorchCheckpoint {
     /// Writes a state dict as `torch.save(state_dict, path)` writes it: a ZIP archive of stored
     /// entries (`archive/data.pkl`, one `archive/data/N` record per tensor, 64-byte aligned), the
     /// pickle an `OrderedDict` of `_rebuild_tensor_v2` calls.
-    public static func write(_ stateDict: StateDict, to url: URL) throws {
-        try encode(stateDict).write(to: url, options: .atomic)
+    ///
+    /// - Throws: ``FileError`` when the file cannot be written.
+    public static func write(_ stateDict: StateDict, to url: URL) throws(FileError) {
+        try FileAccess.write(encode(stateDict), to: url)
     }
 
     /// The bytes ``write(_:to:)`` writes.

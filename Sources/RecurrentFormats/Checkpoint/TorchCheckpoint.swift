@@ -13,7 +13,7 @@ import Recurrent
 ///
 /// ```swift
 /// let checkpoint = try TorchCheckpoint.read(contentsOf: URL(fileURLWithPath: "model.pt"))
-/// let stateDict = checkpoint["model"]?.stateDict ?? checkpoint.stateDict
+/// let stateDict = try checkpoint.stateDict(forKey: "model")   // throws, listing the keys, without one
 /// try TorchCheckpoint.write(rnn.stateDict(), to: URL(fileURLWithPath: "rnn.pt"))
 /// ```
 public enum TorchCheckpoint {
@@ -23,11 +23,10 @@ public enum TorchCheckpoint {
     /// Reads a `torch.save` file.
     ///
     /// - Throws: ``FormatError`` for a file that is damaged, hostile, or not a `torch.save` file, and
-    ///   the file system's error when it cannot be read.
+    ///   ``FileError`` when it cannot be read.
     public static func read(contentsOf url: URL) throws -> CheckpointValue {
-        let handle = try FileHandle(forReadingFrom: url)
+        let (data, handle) = try FileAccess.mapped(url)
         defer { try? handle.close() }
-        let data = try Data(contentsOf: url, options: .alwaysMapped)
         return try read(Payload(data: data, file: handle), context: url.lastPathComponent)
     }
 

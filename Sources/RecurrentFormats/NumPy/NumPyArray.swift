@@ -6,7 +6,9 @@ import Recurrent
 ///
 /// `.npy` versions 1 to 3 are read, in C or Fortran order, little-endian, for the dtypes ``DType``
 /// names (`<f4`, `<f8`, `<i8`, `|b1`, ...). An `.npz` is a ZIP archive of `.npy` files, as
-/// `numpy.savez` writes it; `numpy.savez_compressed` archives are refused with a clear error.
+/// `numpy.savez` writes it, or deflated, as `numpy.savez_compressed` writes it: each entry is
+/// inflated (through zlib) no further than the array its `.npy` header declares, so that a
+/// decompression bomb is refused instead of filling memory.
 ///
 /// ```swift
 /// let x = try NumPyArray.read(contentsOf: URL(fileURLWithPath: "x.npy"))   // AnyTensor
@@ -16,8 +18,11 @@ public enum NumPyArray {
     private static let magic: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]
 
     /// Reads a `.npy` file.
+    ///
+    /// - Throws: ``FormatError`` for a file that is not a `.npy` array this reader understands, and
+    ///   ``FileError`` when it cannot be read.
     public static func read(contentsOf url: URL) throws -> AnyTensor {
-        try read(Data(contentsOf: url), context: url.lastPathComponent)
+        try read(FileAccess.contents(of: url), context: url.lastPathComponent)
     }
 
     /// Parses `.npy` bytes.
@@ -25,6 +30,26 @@ public enum NumPyArray {
     /// - Throws: ``FormatError`` for bytes that are not a `.npy` array this reader understands.
     public static func read(_ data: Data, context: String = "npy") throws(FormatError) -> AnyTensor {
         var reader = ByteReader(data, context: context)
+        let (dtype, shape, isFortran, byteCount) = try header(&reader, context: context)
+        guard byteCount == reader.remaining else {
+            throw FormatError(
+                "\(context): shape \(shape) of \(dtype.numpyDescr) needs \(byteCount / dtype.byteCount) elements, but \(reader.remaining) bytes follow")
+        }
+        let bytes = [UInt8](try reader.bytes(byteCount))
+        do {
+            // Fortran order is C order of the reversed shape, transposed back.
+            let tensor = try AnyTensor(dtype: dtype, shape: isFortran ? shape.reversed() : shape, littleEndianBytes: bytes)
+            return isFortran ? tensor.reversingDimensions() : tensor
+        } catch {
+            throw FormatError("\(context): \(error)")
+        }
+    }
+
+    /// The header of `.npy` bytes, leaving `reader` at the data: the dtype, the shape, whether the
+    /// data is in Fortran order, and the bytes the data takes.
+    static func header(
+        _ reader: inout ByteReader, context: String
+    ) throws(FormatError) -> (dtype: DType, shape: [Int], isFortran: Bool, byteCount: Int) {
         guard try reader.bytes(6).elementsEqual(magic) else { throw FormatError("\(context): not a .npy file (bad magic)") }
         let major = try reader.byte()
         _ = try reader.byte()
@@ -56,18 +81,8 @@ public enum NumPyArray {
             count = product
         }
         let (byteCount, overflow) = count.multipliedReportingOverflow(by: dtype.byteCount)
-        guard !overflow, byteCount == reader.remaining else {
-            throw FormatError("\(context): shape \(shape) of \(descrValue) needs \(count) elements, but \(reader.remaining) bytes follow")
-        }
-        let bytes = [UInt8](try reader.bytes(byteCount))
-        let isFortran = fortran.hasPrefix("True")
-        do {
-            // Fortran order is C order of the reversed shape, transposed back.
-            let tensor = try AnyTensor(dtype: dtype, shape: isFortran ? shape.reversed() : shape, littleEndianBytes: bytes)
-            return isFortran ? tensor.reversingDimensions() : tensor
-        } catch {
-            throw FormatError("\(context): \(error)")
-        }
+        guard !overflow else { throw FormatError("\(context): impossibly large shape \(shape)") }
+        return (dtype, shape, fortran.hasPrefix("True"), byteCount)
     }
 
     /// The value of `key` in a header such as `{'descr': '<f4', 'fortran_order': False, 'shape': (3,), }`.
@@ -96,13 +111,17 @@ public enum NumPyArray {
     }
 
     /// Writes a tensor as a `.npy` file.
-    public static func write(_ tensor: AnyTensor, to url: URL) throws {
-        try encode(tensor).write(to: url, options: .atomic)
+    ///
+    /// - Throws: ``FileError`` when the file cannot be written.
+    public static func write(_ tensor: AnyTensor, to url: URL) throws(FileError) {
+        try FileAccess.write(encode(tensor), to: url)
     }
 
     /// Reads the arrays of an `.npz` archive, in the archive's order, named without `.npy`.
+    ///
+    /// - Throws: ``FormatError`` for a damaged archive, and ``FileError`` when it cannot be read.
     public static func readArchive(contentsOf url: URL) throws -> StateDict {
-        try readArchive(Data(contentsOf: url), context: url.lastPathComponent)
+        try readArchive(FileAccess.contents(of: url), context: url.lastPathComponent)
     }
 
     /// Parses `.npz` bytes.
@@ -114,20 +133,65 @@ public enum NumPyArray {
     static func readArchive(_ archive: ZipArchive, context: String) throws(FormatError) -> StateDict {
         var arrays = StateDict()
         for entry in archive.entries {
-            guard entry.method == 0 else {
-                throw FormatError("\(context): '\(entry.name)' is compressed (numpy.savez_compressed); save with numpy.savez")
-            }
             let name = entry.name.hasSuffix(".npy") ? String(entry.name.dropLast(4)) : entry.name
-            arrays[name] = try read(try archive.contents(of: entry, context: context), context: "\(context) \(entry.name)")
+            let entryContext = "\(context) \(entry.name)"
+            let bytes = switch entry.method {
+            case 0: try archive.contents(of: entry, context: context)
+            case 8: try inflated(archive.data[entry.range], entry: entry, context: entryContext)
+            default:
+                throw FormatError(
+                    "\(entryContext): compressed with ZIP method \(entry.method); .npz entries are read stored (numpy.savez) "
+                        + "or deflated (numpy.savez_compressed)")
+            }
+            arrays[name] = try read(bytes, context: entryContext)
         }
         return arrays
     }
 
+    /// The longest `.npy` header a compressed entry may declare, which bounds what is inflated before
+    /// the header says how much data there is.
+    static let maximumCompressedHeaderLength = 1 << 16
+
+    /// The `.npy` bytes of a deflated archive entry, inflated in three steps (the fixed start, the
+    /// header, the data the header declares) and never further; checked against the entry's recorded
+    /// size and CRC-32.
+    private static func inflated(_ compressed: Data, entry: ZipArchive.Entry, context: String) throws(FormatError) -> Data {
+        let inflater = try Inflater(compressed, context: context)
+        // Magic, version, and the first two bytes of the header length (all of it in version 1).
+        var data = try inflater.read(10)
+        if data[data.startIndex + 6] >= 2 { data.append(try inflater.read(2)) }
+        let lengthBytes = data.suffix(data.count - 8)
+        let headerLength = lengthBytes.reversed().reduce(0) { $0 << 8 | Int($1) }
+        // numpy writes headers of a few hundred bytes and by default reads none above 10000.
+        guard headerLength <= maximumCompressedHeaderLength else {
+            throw FormatError("\(context): a .npy header of \(headerLength) bytes is impossibly large (numpy reads at most 10000)")
+        }
+        data.append(try inflater.read(headerLength))
+        var reader = ByteReader(data, context: context)
+        let byteCount = try header(&reader, context: context).byteCount
+        let (declared, overflow) = data.count.addingReportingOverflow(byteCount)
+        let (possible, _) = compressed.count.multipliedReportingOverflow(by: Inflater.maximumRatio)
+        guard !overflow, declared <= max(possible, 1 << 16) else {
+            throw FormatError(
+                "\(context): the header declares \(byteCount) bytes of data, more than \(compressed.count) compressed bytes can hold")
+        }
+        data.append(try inflater.read(byteCount))
+        try inflater.finish(declared: declared)
+        guard data.count == entry.size, CRC32.checksum(data) == entry.crc32 else {
+            throw FormatError(
+                "\(context): the inflated entry (\(data.count) bytes) does not match the archive's record of it "
+                    + "(\(entry.size) bytes, CRC-32 \(String(entry.crc32, radix: 16))): the file is damaged")
+        }
+        return data
+    }
+
     /// Writes arrays as an `.npz` archive, as `numpy.savez(path, **arrays)` does.
-    public static func writeArchive(_ arrays: StateDict, to url: URL) throws {
+    ///
+    /// - Throws: ``FileError`` when the file cannot be written.
+    public static func writeArchive(_ arrays: StateDict, to url: URL) throws(FileError) {
         var archive = ZipWriter(alignment: 1)
         for (name, tensor) in arrays { archive.add(name + ".npy", encode(tensor)) }
-        try archive.finished().write(to: url, options: .atomic)
+        try FileAccess.write(archive.finished(), to: url)
     }
 }
 

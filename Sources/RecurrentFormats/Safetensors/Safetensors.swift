@@ -33,10 +33,10 @@ public enum Safetensors {
 
     /// Reads a safetensors file.
     ///
-    /// - Throws: `FormatError` for a file that is not valid safetensors, and the file system's error
-    ///   when it cannot be read.
+    /// - Throws: `FormatError` for a file that is not valid safetensors, and ``FileError`` when it
+    ///   cannot be read.
     public static func read(contentsOf url: URL) throws -> File {
-        try read(Data(contentsOf: url, options: .alwaysMapped))
+        try read(FileAccess.contents(of: url, mapped: true))
     }
 
     /// Parses safetensors bytes.
@@ -138,8 +138,10 @@ public enum Safetensors {
 
     /// Writes tensors and metadata as safetensors, tensors in the state dict's order, the header
     /// padded with spaces to a multiple of 8 bytes.
-    public static func write(_ file: File, to url: URL) throws {
-        try encode(file).write(to: url, options: .atomic)
+    ///
+    /// - Throws: ``FileError`` when the file cannot be written.
+    public static func write(_ file: File, to url: URL) throws(FileError) {
+        try FileAccess.write(encode(file), to: url)
     }
 
     /// The safetensors bytes of `file`.

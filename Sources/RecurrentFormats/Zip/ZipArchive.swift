@@ -1,15 +1,21 @@
+import CZlib
 import Foundation
 
 /// The stored (uncompressed) entries of a ZIP archive, as `torch.save` and `numpy.savez` write them,
 /// read with every header checked against the file.
 ///
-/// ZIP64 records are understood; compressed entries are named in a clear error, since neither
-/// `torch.save` nor `numpy.savez` compresses.
+/// ZIP64 records are understood; compressed entries are named in a clear error where they are read
+/// as stored (neither `torch.save` nor `numpy.savez` compresses; `numpy.savez_compressed` deflates,
+/// and its reader inflates them).
 struct ZipArchive {
     struct Entry {
         var name: String
+        /// The entry's data as stored (compressed, for a compressed entry).
         var range: Range<Int>
         var method: UInt16
+        /// The size and CRC-32 of the uncompressed data, as the central directory records them.
+        var size: Int = 0
+        var crc32: UInt32 = 0
     }
 
     let data: Data
@@ -59,7 +65,8 @@ struct ZipArchive {
             }
             directory.position += 6
             let method = UInt16(try directory.unsigned(2))
-            directory.position += 8
+            directory.position += 4
+            let crc32 = UInt32(try directory.unsigned(4))
             var compressedSize = Int(try directory.unsigned(4))
             var size = Int(try directory.unsigned(4))
             let nameLength = Int(try directory.unsigned(2))
@@ -88,7 +95,7 @@ struct ZipArchive {
             let localName = Int(try local.unsigned(2))
             let localExtra = Int(try local.unsigned(2))
             let start = localOffset + 30 + localName + localExtra
-            entries.append(Entry(name: name, range: try reader.range(start, compressedSize), method: method))
+            entries.append(Entry(name: name, range: try reader.range(start, compressedSize), method: method, size: size, crc32: crc32))
         }
         guard entries.count == entryCount else {
             throw FormatError("\(context): the archive claims \(entryCount) entries but has room for \(entries.count)")
@@ -159,18 +166,19 @@ struct ZipWriter {
     }
 }
 
-/// The CRC-32 of ZIP archives (polynomial 0xEDB88320).
+/// The CRC-32 of ZIP archives (polynomial 0xEDB88320), computed by zlib.
 enum CRC32 {
-    private static let table: [UInt32] = (0..<256).map { index in
-        var value = UInt32(index)
-        for _ in 0..<8 { value = value & 1 != 0 ? 0xEDB8_8320 ^ (value >> 1) : value >> 1 }
-        return value
-    }
-
     static func checksum(_ data: Data) -> UInt32 {
-        var crc: UInt32 = 0xFFFF_FFFF
-        for byte in data { crc = table[Int((crc ^ UInt32(byte)) & 0xFF)] ^ (crc >> 8) }
-        return crc ^ 0xFFFF_FFFF
+        data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
+            var crc = CZlib.crc32(0, nil, 0)
+            var offset = 0
+            while offset < bytes.count {
+                let count = min(bytes.count - offset, Int(UInt32.max))
+                crc = CZlib.crc32(crc, bytes.baseAddress?.advanced(by: offset).assumingMemoryBound(to: Bytef.self), uInt(count))
+                offset += count
+            }
+            return UInt32(truncatingIfNeeded: crc)
+        }
     }
 }
 

@@ -50,16 +50,21 @@ struct BenchCommand: ParsableCommand {
                      environment.gemmPeakFloat, environment.gemmPeakDouble))
         let configurations = BenchmarkConfiguration.grid(quick: quick, dtype: dtype.dtype)
         let largest = configurations.max { $0.flops < $1.flops }
-        print("\n" + "configuration".padding(toLength: 26, withPad: " ", startingAt: 0)
-            + "      torch        ours     ratio   GFLOP/s   % peak")
+        // Rows print as they are measured, so the columns' widths are fixed beforehand.
+        let header = ["configuration (L, N, H_in, H)", "torch", "ours", "ratio", "GFLOP/s", "% peak"]
+        let widths = [max(header[0].count, configurations.map(\.name.count).max() ?? 0), 10, 10, 8, 8, 6]
+        let numeric: Set = [1, 2, 3, 4, 5]
+        print("\n" + TextTable.line(header, widths: widths, rightAligned: numeric))
         var rows: [BenchmarkRow] = []
         let progress = ProgressDisplay(label: "bench", total: configurations.count, unit: "configurations", countsFailures: false)
         for configuration in configurations {
             let row = try benchmark.run(configuration, peak: peak(configuration.dtype, environment), measureMemory: configuration == largest)
             rows.append(row)
-            progress.print(
-                configuration.name.padding(toLength: 26, withPad: " ", startingAt: 0)
-                    + String(format: " %10@  %10@  %7.2fx  %8.2f  %6.1f%%", time(row.torchSeconds), time(row.oursSeconds), row.ratio, row.gflops, row.peakPercent))
+            let cells = [
+                configuration.name, time(row.torchSeconds), time(row.oursSeconds), String(format: "%.2fx", row.ratio),
+                String(format: "%.1f", row.gflops), String(format: "%.0f%%", row.peakPercent),
+            ]
+            progress.print(TextTable.line(cells, widths: widths, rightAligned: numeric))
             progress.advance()
         }
         progress.finish()
@@ -67,10 +72,12 @@ struct BenchCommand: ParsableCommand {
             guard let ratio = row.perStepCostRatio, let full = row.fullBatchSeconds, let lengths = row.configuration.lengths else { continue }
             let (steps, batch) = (row.configuration.steps, row.configuration.batch)
             let sum = lengths.reduce(0, +)
-            print(String(
-                format: "\npacked:  %@: Σ lengths %d in %@, %.2f µs a step; at full length (Σ %d) %@, %.2f µs a step: %.2fx the full batch's cost per step",
-                row.configuration.name, sum, time(row.oursSeconds), row.oursSeconds / Double(sum) * 1e6,
-                steps * batch, time(full), full / Double(steps * batch) * 1e6, ratio))
+            let perStep = String(format: "%.2f", row.oursSeconds / Double(sum) * 1e6)
+            let fullPerStep = String(format: "%.2f", full / Double(steps * batch) * 1e6)
+            print(
+                "\npacked:  \(row.configuration.name): Σ lengths \(sum) in \(time(row.oursSeconds)), \(perStep) µs a step; "
+                    + "at full length (Σ \(steps * batch)) \(time(full)), \(fullPerStep) µs a step: "
+                    + String(format: "%.2fx the full batch's cost per step", ratio))
         }
         for row in rows {
             guard let kept = row.traceBytes, let essential = row.essentialTraceBytes else { continue }
@@ -79,8 +86,8 @@ struct BenchCommand: ParsableCommand {
                 row.configuration.name, Double(kept) / 1e6, Double(essential) / 1e6, Double(kept) / Double(max(essential, 1))))
         }
         if let largest, let row = rows.first(where: { $0.configuration == largest }), let memory = row.peakResidentBytes {
-            print(String(format: "\nmemory:  %@: our forward's peak resident growth %.1f MB; its tensors need %.1f MB",
-                         largest.name, Double(memory) / 1e6, Double(largest.tensorBytes) / 1e6))
+            print("\nmemory:  \(largest.name): " + String(
+                format: "our forward's peak resident growth %.1f MB; its tensors need %.1f MB", Double(memory) / 1e6, Double(largest.tensorBytes) / 1e6))
         }
         if let html {
             try writeFile(URL(fileURLWithPath: html)) { try Data(htmlPage(environment, rows).utf8).write(to: $0) }
@@ -133,13 +140,11 @@ struct BenchCommand: ParsableCommand {
         return HTMLBenchmarkReport.page(title: "conform bench\(quick ? " --quick" : "")", facts: facts, entries: entries)
     }
 
-    private func time(_ seconds: Double) -> NSString {
-        let text: String
+    private func time(_ seconds: Double) -> String {
         switch seconds {
-        case ..<1e-3: text = String(format: "%.1f µs", seconds * 1e6)
-        case ..<1: text = String(format: "%.2f ms", seconds * 1e3)
-        default: text = String(format: "%.2f s", seconds)
+        case ..<1e-3: String(format: "%.1f µs", seconds * 1e6)
+        case ..<1: String(format: "%.2f ms", seconds * 1e3)
+        default: String(format: "%.2f s", seconds)
         }
-        return text as NSString
     }
 }

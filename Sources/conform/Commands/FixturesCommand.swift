@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RecurrentConformance
+import RecurrentFormats
 
 /// `conform fixtures [--fixtures DIR] [--filter REGEX] [--shard K/N] [--json|--html|--junit FILE]`:
 /// the golden fixtures.
@@ -26,14 +27,18 @@ struct FixturesCommand: ParsableCommand {
 
     func run() throws {
         let directory = directory.map { URL(fileURLWithPath: $0) } ?? Self.defaultDirectory
-        let all: [URL]
-        do {
-            all = try FixtureDirectory.caseFiles(in: directory, matching: filter.filter)
-        } catch {
-            throw ValidationError("cannot list fixtures in \(directory.path): \(error.localizedDescription)")
-        }
-        guard !all.isEmpty else {
-            throw ValidationError("no fixture cases in \(directory.path)\(filter.filter.map { " matching '\($0)'" } ?? "")")
+        var all: [URL] = []
+        try reportingErrors {
+            do {
+                all = try FixtureDirectory.caseFiles(in: directory, matching: filter.filter)
+            } catch let error as FileError {
+                throw error
+            } catch {
+                throw ValidationError("--filter '\(filter.filter ?? "")' is not a regular expression: \(error)")
+            }
+            guard !all.isEmpty else {
+                throw ValidationError("no fixture cases in \(directory.path)\(filter.filter.map { " matching '\($0)'" } ?? "")")
+            }
         }
         let part = shard.shard ?? .whole
         let files = Array(all[part.range(in: all.count)])

@@ -7,22 +7,23 @@ import RecurrentFormats
 struct ForwardCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "forward",
-        abstract: "Runs the RNN inside a checkpoint on an array and writes the results as .npy files.")
+        abstract: "Runs the RNN inside a checkpoint on an array and writes the results as .npy files.",
+        discussion: """
+            Prints the model and the settings it ran with, each with where it came from: an option, the \
+            file's metadata (safetensors written by 'conform convert --nonlinearity ... --batch-first'), \
+            or the default. Arrays of another dtype than the model's are refused with PyTorch's message \
+            unless --convert-inputs is given.
+            """)
 
-    @Option(help: "A torch.save or safetensors file holding the RNN's parameters.")
+    @Option(help: "A torch.save, safetensors or .npz file holding the RNN's parameters.")
     var checkpoint: String
 
-    @Option(help: "The sub-dictionary that holds the state dict, such as 'model'.")
-    var key: String?
+    @OptionGroup var selection: CheckpointKeyOptions
 
-    @Option(help: "The RNN's key prefix inside the state dict, such as 'encoder.rnn.'.")
+    @Option(help: "The RNN's key prefix inside the state dict, such as 'encoder.rnn.' (with its final dot).")
     var prefix = ""
 
-    @Option(help: "What the model was trained with.")
-    var nonlinearity: Nonlinearity = .tanh
-
-    @Flag(help: "The input (and output) is (N, L, H_in), not (L, N, H_in).")
-    var batchFirst = false
+    @OptionGroup var settings: RNNSettingOptions
 
     @Option(help: "The input array (.npy): (L, N, H_in), (N, L, H_in) with --batch-first, or unbatched (L, H_in).")
     var input: String
@@ -30,7 +31,7 @@ struct ForwardCommand: ParsableCommand {
     @Option(help: "The initial state (.npy), (D * num_layers, N, H).")
     var h0: String?
 
-    @Option(help: "Sequence lengths, comma-separated: run the batch as packed sequences; the output is written padded.")
+    @Option(help: "Sequence lengths, comma-separated, one per sequence: run the batch as packed sequences; the output is written padded.")
     var lengths: String?
 
     @Option(help: "Where to write the output (.npy).")
@@ -39,59 +40,149 @@ struct ForwardCommand: ParsableCommand {
     @Option(help: "Where to write h_n (.npy).")
     var hn: String?
 
-    @Option(help: "What to compute in (default: the checkpoint's dtype).")
+    @Option(help: "What to compute in (default: the checkpoint's dtype); the parameters are converted to it.")
     var dtype: ComputeDType?
+
+    @Flag(help: "Convert the input and h0 arrays to the model's dtype (as input.to(dtype)) instead of refusing another dtype.")
+    var convertInputs = false
 
     func run() throws {
         try reportingErrors {
-            let value = try readCheckpoint(checkpoint, key: key)
-            guard let stateDict = value.stateDict else {
-                throw FormatError("\(checkpoint)\(key.map { " ['\($0)']" } ?? ""): no state dict (a dictionary of tensors); use --key")
-            }
-            let stored = stateDict.scoped(to: prefix)["weight_ih_l0"]?.dtype
-            switch dtype?.rawValue ?? stored?.rawValue ?? "float32" {
-            case "float32": try run(Float.self, stateDict)
-            case "float64": try run(Double.self, stateDict)
-            case let other: throw ValidationError("--dtype must be float32 or float64, not \(other)")
+            for path in [output] + (hn.map { [$0] } ?? []) { try FileError.checkFolder(of: URL(fileURLWithPath: path)) }
+            let selection = try CheckpointSelection(path: checkpoint, key: selection.key)
+            let stateDict = try selection.stateDict()
+            let resolved = try ResolvedSettings(given: settings.settings, file: selection.file)
+            switch try computeDType(stateDict) {
+            case .float32: try run(Float.self, stateDict, selection, resolved)
+            case .float64: try run(Double.self, stateDict, selection, resolved)
             }
         }
     }
 
-    private func run<Scalar: RecurrentScalar>(_: Scalar.Type, _ stateDict: StateDict) throws {
-        var rnn = try RNN<Scalar>(
-            stateDict: stateDict, prefix: prefix, nonlinearity: nonlinearity,
-            batchFirst: batchFirst, convertingDType: dtype != nil)
-        rnn.training = false
-        let x: Tensor<Scalar> = try array(input)
-        let initial: Tensor<Scalar>? = try h0.map { try array($0) }
-        if let lengths {
-            let values = try lengths.split(separator: ",").map { part in
-                guard let value = Int(part.trimmingCharacters(in: .whitespaces)) else {
-                    throw ValidationError("--lengths must be comma-separated integers, got '\(lengths)'")
-                }
-                return value
+    /// `--dtype`, else the parameters' dtype when the RNN can compute in it.
+    private func computeDType(_ stateDict: StateDict) throws -> ComputeDType {
+        if let dtype { return dtype }
+        // Without parameters under the prefix, the model's constructor names the prefix that has them.
+        guard let stored = stateDict.scoped(to: prefix)["weight_ih_l0"]?.dtype else { return .float32 }
+        if let dtype = ComputeDType(rawValue: stored.rawValue) { return dtype }
+        throw ValidationError(
+            "\(checkpoint) holds \(stored.rawValue) parameters; Recurrent computes in float32 and float64 only "
+                + "(no float16, bfloat16 or integer arithmetic)\nuse --dtype float32 (or --dtype float64) to convert them"
+                + (stored.isFloatingPoint ? ", which widens every \(stored.rawValue) value exactly" : ""))
+    }
+
+    private func run<Scalar: RecurrentScalar>(
+        _: Scalar.Type, _ stateDict: StateDict, _ selection: CheckpointSelection, _ settings: ResolvedSettings
+    ) throws {
+        var rnn: RNN<Scalar>
+        do {
+            rnn = try RNN<Scalar>(
+                stateDict: stateDict, prefix: prefix, nonlinearity: settings.nonlinearity.value,
+                batchFirst: settings.batchFirst.value, convertingDType: dtype != nil)
+        } catch {
+            guard stateDict.scoped(to: prefix)["weight_ih_l0"] == nil, let suggested = stateDict.suggestedRNNPrefix(for: prefix) else {
+                throw error
             }
-            let packed = try packPaddedSequence(x, lengths: values, batchFirst: batchFirst, enforceSorted: false)
-            let (result, hN) = try rnn(packed, h0: initial)
-            try write(try padPackedSequence(result, batchFirst: batchFirst).padded, hN)
+            throw ValidationError("\(error)\nuse --prefix \(suggested)")
+        }
+        rnn.training = false
+        let stored = stateDict.scoped(to: prefix)["weight_ih_l0"]?.dtype ?? Scalar.dtype
+        print("model:   \(rnn) from \(selection.label)\(prefix.isEmpty ? "" : ", --prefix \(prefix)")")
+        print("         nonlinearity \(settings.nonlinearity.value.rawValue) (\(settings.nonlinearity.source))")
+        print("         batch_first \(settings.batchFirst.value ? "True" : "False") (\(settings.batchFirst.source))")
+        print("         dtype \(Scalar.dtype.rawValue) (\(dtype == nil ? "the checkpoint's" : stored == Scalar.dtype ? "--dtype" : "--dtype; the checkpoint's \(stored.rawValue) converted"))")
+
+        var x = try NumPyArray.read(contentsOf: URL(fileURLWithPath: input))
+        var initial = try h0.map { try NumPyArray.read(contentsOf: URL(fileURLWithPath: $0)) }
+        func converted(_ array: AnyTensor?) -> String {
+            guard let array, convertInputs, array.dtype != Scalar.dtype else { return "" }
+            return " converted to \(Scalar.dtype.rawValue) (--convert-inputs)"
+        }
+        print("input:   \(input) \(x.dtype.rawValue) \(x.shape)\(converted(x))"
+            + (h0.map { ", h0 \($0) \(initial?.dtype.rawValue ?? "") \(initial?.shape ?? [])\(converted(initial))" } ?? ""))
+        if convertInputs {
+            x = Scalar.erase(x.converted(to: Scalar.self))
+            initial = initial.map { Scalar.erase($0.converted(to: Scalar.self)) }
+        }
+        do {
+            try rnn.checkDTypes(input: x.dtype, h0: initial?.dtype)
+        } catch {
+            let (name, array) = x.dtype != Scalar.dtype ? (input, x) : (h0 ?? "h0", initial ?? x)
+            let computable = ComputeDType(rawValue: array.dtype.rawValue).map { ", or --dtype \($0.rawValue) to compute in \($0.rawValue)" }
+            throw ValidationError(
+                "\(error)\n\(name) holds \(array.dtype.rawValue) values and the model computes in \(Scalar.dtype.rawValue): "
+                    + "use --convert-inputs to convert the arrays (as input.to(\(Scalar.dtype.torchName)))\(computable ?? "")")
+        }
+        let typedInput = x.converted(to: Scalar.self)
+        let typedH0 = initial.map { $0.converted(to: Scalar.self) }
+
+        if let lengths {
+            let values = try parseLengths(lengths)
+            let batchDimension = rnn.batchFirst ? 0 : 1
+            // pack_padded_sequence(..., enforce_sorted=False) packs only the sequences the lengths
+            // name and drops the rest without a word; here a count that is not the batch size is refused.
+            let batch = typedInput.rank == 3 ? typedInput.shape[batchDimension] : values.count
+            if values.count != batch {
+                throw ValidationError(
+                    "--lengths gives \(values.count) lengths for a batch of \(batch) sequences (\(input) is \(typedInput.shape), "
+                        + "batch dimension \(batchDimension)): give one length per sequence"
+                        + (values.count < batch ? "; PyTorch would pack only the sequences the lengths name and drop the rest" : ""))
+            }
+            let packed = try packPaddedSequence(typedInput, lengths: values, batchFirst: rnn.batchFirst, enforceSorted: false)
+            print("packed:  lengths \(values) (pack_padded_sequence(..., enforce_sorted=False)); the output is written padded")
+            let (result, hN) = try rnn(packed, h0: typedH0)
+            try write(try padPackedSequence(result, batchFirst: rnn.batchFirst).padded, hN)
         } else {
-            let (result, hN) = try rnn(x, h0: initial)
+            let (result, hN) = try rnn(typedInput, h0: typedH0)
             try write(result, hN)
         }
     }
 
-    /// A floating-point array converted to the compute dtype (as `input.to(dtype)` would be).
-    private func array<Scalar: RecurrentScalar>(_ path: String) throws -> Tensor<Scalar> {
-        let tensor = try NumPyArray.read(contentsOf: URL(fileURLWithPath: path))
-        guard tensor.dtype.isFloatingPoint else {
-            throw FormatError("\(path) holds \(tensor.dtype.rawValue) values; the RNN takes float32 or float64")
+    private func parseLengths(_ text: String) throws -> [Int] {
+        try text.split(separator: ",").map { part in
+            guard let value = Int(part.trimmingCharacters(in: .whitespaces)) else {
+                throw ValidationError("--lengths must be comma-separated integers, got '\(text)'")
+            }
+            return value
         }
-        return tensor.converted(to: Scalar.self)
     }
 
     private func write<Scalar: RecurrentScalar>(_ result: Tensor<Scalar>, _ hN: Tensor<Scalar>) throws {
         try NumPyArray.write(Scalar.erase(result), to: URL(fileURLWithPath: output))
         if let hn { try NumPyArray.write(Scalar.erase(hN), to: URL(fileURLWithPath: hn)) }
-        print("\(output): \(result.shape)" + (hn.map { ", \($0): \(hN.shape)" } ?? ""))
+        print("output:  \(output) \(result.shape)" + (hn.map { ", h_n \($0) \(hN.shape)" } ?? ""))
+    }
+}
+
+/// The nonlinearity and `batch_first` a run uses, each with where it came from: the command line,
+/// the file's metadata, or the default.
+struct ResolvedSettings {
+    struct Setting<Value> {
+        var value: Value
+        var source: String
+    }
+
+    var nonlinearity: Setting<Nonlinearity>
+    var batchFirst: Setting<Bool>
+
+    init(given: RNNSettings, file: CheckpointFile) throws {
+        let recorded = try RNNSettings(metadata: file.metadata)
+        nonlinearity = Self.resolve(
+            given.nonlinearity, recorded.nonlinearity, default: .tanh, option: "--nonlinearity",
+            hint: "a state dict does not record it; --nonlinearity relu for a model trained with relu")
+        batchFirst = Self.resolve(
+            given.batchFirst, recorded.batchFirst, default: false, option: "--batch-first",
+            hint: "a state dict does not record it; --batch-first for (N, L, H_in) arrays")
+    }
+
+    private static func resolve<Value: Equatable>(
+        _ given: Value?, _ recorded: Value?, default defaultValue: Value, option: String, hint: String
+    ) -> Setting<Value> {
+        if let given {
+            let overridden = recorded.map { $0 == given ? "" : "; the file's metadata says \($0)" } ?? ""
+            return Setting(value: given, source: option + overridden)
+        }
+        if let recorded { return Setting(value: recorded, source: "the file's metadata") }
+        return Setting(value: defaultValue, source: "the default: \(hint)")
     }
 }

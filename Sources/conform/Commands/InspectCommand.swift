@@ -3,34 +3,114 @@ import Foundation
 import Recurrent
 import RecurrentFormats
 
-/// `conform inspect FILE`: every tensor in a checkpoint.
+/// `conform inspect FILE [--key PATH]`: everything in a checkpoint.
 struct InspectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inspect",
-        abstract: "Lists every tensor in a torch.save, safetensors, .npz or .npy file.",
-        discussion: "Each row gives the tensor's path (nested keys joined by '/'), dtype, shape and bytes.")
+        abstract: "Shows what a torch.save, safetensors, .npz or .npy file holds, and the recurrent modules in it.",
+        discussion: """
+            Lists every tensor (path, dtype, shape, bytes; nested keys joined by '/'), every other value \
+            in brief (numbers, strings, lists such as a vocabulary, the optimizer's settings), and the \
+            recurrent modules recognised from the parameters' names and shapes, with the 'conform \
+            forward' options that run them. --key shows one entry, a list item by item.
+            """)
 
     @Argument(help: "The file.")
     var file: String
 
+    @OptionGroup var selection: CheckpointKeyOptions
+
     func run() throws {
         try reportingErrors {
-            let checkpoint = try CheckpointFile.read(contentsOf: URL(fileURLWithPath: file))
-            let tensors = checkpoint.value.tensors
-            let width = max(4, tensors.map(\.path.count).max() ?? 0)
-            print("\(file): \(checkpoint.format), \(tensors.count) tensors")
-            print("name".padding(toLength: width, withPad: " ", startingAt: 0) + "  dtype     shape                 bytes")
-            var total = 0
-            for (path, tensor) in tensors {
-                let bytes = tensor.count * tensor.dtype.byteCount
-                total += bytes
-                let shape = "[" + tensor.shape.map(String.init).joined(separator: ", ") + "]"
-                print(
-                    (path.isEmpty ? "(root)" : path).padding(toLength: width, withPad: " ", startingAt: 0) + "  "
-                        + tensor.dtype.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0) + "  "
-                        + shape.padding(toLength: 20, withPad: " ", startingAt: 0) + "  \(bytes)")
+            let selection = try CheckpointSelection(path: file, key: selection.key)
+            let value = selection.value
+            let leaves = Self.expanded(value, at: selection.key)
+            let tensors = leaves.compactMap { leaf -> (String, AnyTensor)? in
+                guard case .tensor(let tensor) = leaf.value else { return nil }
+                return (leaf.path, tensor)
             }
-            print("total: \(total) bytes")
+            let others = leaves.filter { leaf in
+                if case .tensor = leaf.value { false } else { true }
+            }
+            let total = tensors.reduce(0) { $0 + $1.1.count * $1.1.dtype.byteCount }
+            print("\(selection.label): \(selection.file.format), \(tensors.count) tensor\(tensors.count == 1 ? "" : "s") (\(total) bytes), "
+                + "\(others.count) other value\(others.count == 1 ? "" : "s")")
+            if !selection.file.metadata.isEmpty {
+                print("metadata: " + selection.file.metadata.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "))
+            }
+            if !tensors.isEmpty {
+                print("\ntensors")
+                let rows = tensors.map { path, tensor in
+                    [Self.name(path), tensor.dtype.rawValue, "\(tensor.shape)", "\(tensor.count * tensor.dtype.byteCount)"]
+                }
+                TextTable.lines([["name", "dtype", "shape", "bytes"]] + rows, rightAligned: [3]).forEach { print($0) }
+            }
+            if !others.isEmpty {
+                print("\nother values")
+                let rows = others.map { leaf in [Self.name(leaf.path), leaf.value.typeName, Self.shown(leaf.value, whole: selection.key != nil)] }
+                TextTable.lines([["name", "type", "value"]] + rows).forEach { print($0) }
+            }
+            printModules(in: value, selection: selection)
         }
+    }
+
+    /// The leaves of `value`, with `key` in front of their paths; a selected list of plain values is
+    /// shown item by item.
+    private static func expanded(_ value: CheckpointValue, at key: String?) -> [(path: String, value: CheckpointValue)] {
+        var leaves = value.leaves
+        if key != nil, case .list(let items) = value, items.allSatisfy(\.isPlain) {
+            leaves = items.enumerated().map { ("\($0.offset)", $0.element) }
+        } else if key != nil, case .tuple(let items) = value, items.allSatisfy(\.isPlain) {
+            leaves = items.enumerated().map { ("\($0.offset)", $0.element) }
+        }
+        guard let key else { return leaves }
+        return leaves.map { (path: $0.path.isEmpty ? key : key + "/" + $0.path, value: $0.value) }
+    }
+
+    private static func name(_ path: String) -> String { path.isEmpty ? "(root)" : path }
+
+    /// A value in brief, or a string whole when one entry was asked for.
+    private static func shown(_ value: CheckpointValue, whole: Bool) -> String {
+        if whole, case .string(let string) = value { return "'\(string)'" }
+        return value.summary
+    }
+
+    /// One line per recurrent module in the value's state dicts, and the command that runs it.
+    private func printModules(in value: CheckpointValue, selection: CheckpointSelection) {
+        let found = value.stateDicts.flatMap { path, stateDict in
+            stateDict.recognizedModules.map { (key: [selection.key, path.isEmpty ? nil : path].compactMap { $0 }.joined(separator: "/"), module: $0) }
+        }
+        guard !found.isEmpty else { return }
+        let recorded = (try? RNNSettings(metadata: selection.file.metadata)) ?? RNNSettings()
+        print("\nrecurrent modules (the type guessed from the shapes; nonlinearity and batch_first are not in a state dict)")
+        for (key, module) in found {
+            let options = (key.isEmpty ? [] : ["--key \(key)"]) + (module.prefix.isEmpty ? [] : ["--prefix \(module.prefix)"])
+            let location = options.isEmpty ? "at the file's top level" : "at " + options.joined(separator: " ")
+            print(
+                "\(module): \(module.kind.rawValue) (weight_hh\(module.kind.isCell ? "" : "_l0") has \(module.kind.gateCount) "
+                    + "gate block\(module.kind.gateCount == 1 ? "" : "s") of \(module.hiddenSize) rows), \(module.numLayers) "
+                    + "layer\(module.numLayers == 1 ? "" : "s"), \(module.bidirectional ? "bidirectional" : "unidirectional"), "
+                    + "input_size \(module.inputSize), hidden_size \(module.hiddenSize), \(module.bias ? "bias" : "no bias"), "
+                    + "\(module.dtype.rawValue), \(location)")
+            guard module.kind == .rnn else {
+                print("  not runnable by conform forward, which runs nn.RNN" + (module.kind.isSupported ? "" : "; Recurrent has no \(module.kind.rawValue) yet"))
+                continue
+            }
+            var command = ["conform forward --checkpoint", Self.quoted(selection.path)]
+            command += (key.isEmpty ? [] : ["--key", Self.quoted(key)]) + (module.prefix.isEmpty ? [] : ["--prefix", Self.quoted(module.prefix)])
+            command += ["--input x.npy --output out.npy"]
+            if recorded.nonlinearity == nil { command.append("[--nonlinearity relu]") }
+            if recorded.batchFirst == nil { command.append("[--batch-first]") }
+            if ![DType.float32, .float64].contains(module.dtype) { command.append("--dtype float32") }
+            let fromMetadata = recorded.metadata.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
+            print("  run it: " + command.joined(separator: " ")
+                + (fromMetadata.isEmpty ? "" : " (\(fromMetadata.joined(separator: " and ")) from the file's metadata)"))
+        }
+    }
+
+    /// `text`, in single quotes when a shell would split or expand it.
+    private static func quoted(_ text: String) -> String {
+        let safe = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._/-=+:,")
+        return !text.isEmpty && text.allSatisfy(safe.contains) ? text : "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Recurrent
 import RecurrentConformance
+import RecurrentFormats
 
 /// What `conform fixtures`, `conform live` and `conform merge` do once their cases have run: each
 /// failure's report (with the command that replays it, when there is one), the JSON, HTML and JUnit
@@ -96,12 +97,13 @@ func printError(_ message: String) {
     FileHandle.standardError.write(Data((message + "\n").utf8))
 }
 
-/// Runs `write` for `url`, turning a failure into one line that names the path and the reason.
+/// Runs `write` for `url`; a failure prints one line that names the path and the reason, and exits
+/// with status 1.
 func writeFile(_ url: URL, _ write: (URL) throws -> Void) throws {
     do {
         try write(url)
     } catch {
-        let reason = (error as NSError).localizedFailureReason ?? (error as NSError).localizedDescription
-        throw ValidationError("cannot write \(url.path): \(reason)")
+        printError("error: \(error as? FileError ?? FileError(.write, url: url, underlying: error))")
+        throw ExitCode(1)
     }
 }

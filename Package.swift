@@ -67,6 +67,6 @@ let package = Package(
         .testTarget(name: "PythonBridgeTests", dependencies: ["PythonBridge", "RecurrentFormats", "RecurrentTestSupport"]),
         .testTarget(name: "RecurrentLiveTests", dependencies: ["RecurrentLive", "RecurrentTestSupport"]),
         // The command line end to end: shards, merge, reports, progress; the HTML in headless Chromium.
-        .testTarget(name: "ConformTests", dependencies: ["conform", "RecurrentConformance", "RecurrentTestSupport"]),
+        .testTarget(name: "ConformTests", dependencies: ["conform", "RecurrentConformance", "RecurrentFormats", "RecurrentTestSupport"]),
     ]
 )

@@ -46,6 +46,25 @@ struct ForwardCommand: ParsableCommand {
     @Flag(help: "Convert the input and h0 arrays to the model's dtype (as input.to(dtype)) instead of refusing another dtype.")
     var convertInputs = false
 
+    @Option(help: ArgumentHelp(
+        "The gradient of a loss with respect to the output (.npy, the output's shape): also run the backward pass.",
+        valueName: "file"))
+    var gradOutput: String?
+
+    @Option(help: ArgumentHelp("The gradient of the loss with respect to h_n (.npy, h_n's shape).", valueName: "file"))
+    var gradHn: String?
+
+    @Option(help: ArgumentHelp(
+        "Where to write the gradients (.npz): 'input', 'h0' (with --h0) and each parameter under its name in the checkpoint.",
+        valueName: "file"))
+    var gradsOut: String?
+
+    func validate() throws {
+        if (gradOutput != nil || gradHn != nil) != (gradsOut != nil) {
+            throw ValidationError("--grads-out names where the gradients go, and needs --grad-output or --grad-hn (and they need it)")
+        }
+    }
+
     func run() throws {
         try reportingErrors {
             for path in [output] + (hn.map { [$0] } ?? []) { try FileError.checkFolder(of: URL(fileURLWithPath: path)) }
@@ -116,18 +135,13 @@ struct ForwardCommand: ParsableCommand {
         let typedInput = x.converted(to: Scalar.self)
         let typedH0 = initial.map { $0.converted(to: Scalar.self) }
 
+        if gradsOut != nil {
+            try runBackward(rnn, typedInput, typedH0)
+            return
+        }
         if let lengths {
             let values = try parseLengths(lengths)
-            let batchDimension = rnn.batchFirst ? 0 : 1
-            // pack_padded_sequence(..., enforce_sorted=False) packs only the sequences the lengths
-            // name and drops the rest without a word; here a count that is not the batch size is refused.
-            let batch = typedInput.rank == 3 ? typedInput.shape[batchDimension] : values.count
-            if values.count != batch {
-                throw ValidationError(
-                    "--lengths gives \(values.count) lengths for a batch of \(batch) sequences (\(input) is \(typedInput.shape), "
-                        + "batch dimension \(batchDimension)): give one length per sequence"
-                        + (values.count < batch ? "; PyTorch would pack only the sequences the lengths name and drop the rest" : ""))
-            }
+            try checkLengthCount(values, typedInput, batchFirst: rnn.batchFirst)
             let packed = try packPaddedSequence(typedInput, lengths: values, batchFirst: rnn.batchFirst, enforceSorted: false)
             print("packed:  lengths \(values) (pack_padded_sequence(..., enforce_sorted=False)); the output is written padded")
             let (result, hN) = try rnn(packed, h0: typedH0)
@@ -135,6 +149,66 @@ struct ForwardCommand: ParsableCommand {
         } else {
             let (result, hN) = try rnn(typedInput, h0: typedH0)
             try write(result, hN)
+        }
+    }
+
+    /// The forward pass kept for the backward pass, then the backward pass for the given gradients;
+    /// writes the results, then the gradients as an `.npz`.
+    private func runBackward<Scalar: RecurrentScalar>(_ rnn: RNN<Scalar>, _ input: Tensor<Scalar>, _ h0: Tensor<Scalar>?) throws {
+        func cotangent(_ path: String?) throws -> Tensor<Scalar>? {
+            try path.map { path in
+                let array = try NumPyArray.read(contentsOf: URL(fileURLWithPath: path))
+                guard let typed = array.tensor(of: Scalar.self) else {
+                    throw ValidationError("\(path) holds \(array.dtype.rawValue) values; the model computes in \(Scalar.dtype.rawValue)")
+                }
+                return typed
+            }
+        }
+        let outputGradient = try cotangent(gradOutput)
+        let hNGradient = try cotangent(gradHn)
+        let gradients: RNN<Scalar>.Gradients
+        let inputGradient: Tensor<Scalar>
+        if let lengths {
+            let values = try parseLengths(lengths)
+            try checkLengthCount(values, input, batchFirst: rnn.batchFirst)
+            let packed = try packPaddedSequence(input, lengths: values, batchFirst: rnn.batchFirst, enforceSorted: false)
+            var generator = TorchGenerator(seed: 0)  // eval mode: no dropout draws from it
+            let (result, hN, trace) = try rnn.tracedForward(packed, h0: h0, generator: &generator)
+            try write(try padPackedSequence(result, batchFirst: rnn.batchFirst).padded, hN)
+            // The output is written padded: its gradient reaches the packed data through the packing,
+            // and the packed data's gradient reaches the padded input (zero past each length).
+            let dataGradient = try outputGradient.map { gradient in
+                try packPaddedSequence(gradient, lengths: values, batchFirst: rnn.batchFirst, enforceSorted: false).data
+            }
+            gradients = try trace.backward(outputGradient: dataGradient, hNGradient: hNGradient)
+            let steps = input.shape[rnn.batchFirst && input.rank == 3 ? 1 : 0]
+            let packedGradient = try PackedSequence(data: gradients.input, batchSizes: packed.batchSizes, sortedIndices: packed.sortedIndices)
+            inputGradient = try padPackedSequence(packedGradient, batchFirst: rnn.batchFirst, totalLength: steps).padded
+        } else {
+            let (result, hN, trace) = try rnn.tracedForward(input, h0: h0)
+            try write(result, hN)
+            gradients = try trace.backward(outputGradient: outputGradient, hNGradient: hNGradient)
+            inputGradient = gradients.input
+        }
+        var stateDict = StateDict()
+        stateDict["input"] = Scalar.erase(inputGradient)
+        if h0 != nil { stateDict["h0"] = Scalar.erase(gradients.h0) }
+        for (name, gradient) in gradients.parameters.prefixed(prefix) { stateDict[name] = Scalar.erase(gradient) }
+        guard let gradsOut else { return }
+        try NumPyArray.writeArchive(stateDict, to: URL(fileURLWithPath: gradsOut))
+        print("grads:   \(gradsOut): input\(h0 == nil ? "" : ", h0") and \(gradients.parameters.count) parameters")
+    }
+
+    /// pack_padded_sequence(..., enforce_sorted=False) packs only the sequences the lengths name and
+    /// drops the rest without a word; here a count that is not the batch size is refused.
+    private func checkLengthCount<Scalar>(_ values: [Int], _ typedInput: Tensor<Scalar>, batchFirst: Bool) throws {
+        let batchDimension = batchFirst ? 0 : 1
+        let batch = typedInput.rank == 3 ? typedInput.shape[batchDimension] : values.count
+        if values.count != batch {
+            throw ValidationError(
+                "--lengths gives \(values.count) lengths for a batch of \(batch) sequences (\(input) is \(typedInput.shape), "
+                    + "batch dimension \(batchDimension)): give one length per sequence"
+                    + (values.count < batch ? "; PyTorch would pack only the sequences the lengths name and drop the rest" : ""))
         }
     }
 

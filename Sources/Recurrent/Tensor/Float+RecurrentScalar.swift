@@ -11,6 +11,23 @@ extension Float: RecurrentScalar {
         return lowerBound.addingProduct(unit, upperBound - lowerBound)
     }
 
+    /// Box-Muller as PyTorch's AVX2 and AVX-512 kernels compute it for float32: Cephes' single-precision
+    /// logarithm, sine and cosine, and `θ = float(2π) · u2` in single precision.
+    ///
+    /// PyTorch's kernels for CPUs without AVX2 (`ATEN_CPU_CAPABILITY=default`) use the C library's
+    /// functions instead and differ from these values in the last bit now and then.
+    public static func torchNormalBlock(_ values: inout [Float], at start: Int) {
+        let twoPi = Float(2 * Double.pi)
+        for j in start..<(start + 8) {
+            let u1 = 1 - values[j]
+            let u2 = values[j + 8]
+            let radius = (-2 * CephesFloat.log(u1)).squareRoot()
+            let (sine, cosine) = CephesFloat.sinCos(twoPi * u2)
+            values[j] = radius * cosine
+            values[j + 8] = radius * sine
+        }
+    }
+
     /// Wraps the tensor as `AnyTensor.float32`.
     public static func erase(_ tensor: Tensor<Float>) -> AnyTensor { .float32(tensor) }
 

@@ -1,4 +1,5 @@
 """Where a run's cases go, and the random stream they are drawn from."""
+import copy
 import os
 import random
 
@@ -16,6 +17,13 @@ class FixtureSet:
         self.provenance = Provenance(seed)
         self.names = set()
         self.written = []
+
+    def stream(self, label):
+        """This set with a random stream of its own, `Random(f"{seed}:{label}")`: families scheduled
+        after the shipped ones draw from it, so that adding them leaves every earlier case as it was."""
+        view = copy.copy(self)
+        view.rng = random.Random(f"{self.seed}:{label}")
+        return view
 
     def case_seed(self):
         """A seed for torch's generators, the next number of the set's stream."""

@@ -127,8 +127,10 @@ public struct CaseRun<Scalar: RecurrentScalar> {
         compare(.int64(actual), key)
     }
 
-    /// The recorded results that an injected error perturbs: a module's output, whatever its form.
-    static var perturbedKeys: Set<String> { ["output", "output.data", "result", "result.data", "result.0"] }
+    /// The recorded results that an injected error perturbs: a module's output, whatever its form (a
+    /// tensor, a packed sequence, the first of a list: `output.0` is an optimizer's first parameter
+    /// after its last step).
+    static var perturbedKeys: Set<String> { ["output", "output.data", "output.0", "result", "result.data", "result.0"] }
 
     /// Records an expectation that is not a tensor comparison (a count of results, say).
     mutating func check(_ condition: Bool, _ failure: @autoclosure () -> String) {

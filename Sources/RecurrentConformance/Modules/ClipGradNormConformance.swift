@@ -33,11 +33,8 @@ public struct ClipGradNormConformance: ModuleConformance {
 
     /// Reads the case's `arguments` and `gradients_count`.
     public init(_ fixture: Fixture) throws(FormatError) {
-        guard let arguments = try fixture.json("arguments", as: Arguments.self) else {
-            throw FormatError("fixture \(fixture.name): no metadata field 'arguments'")
-        }
         self.fixture = fixture
-        self.arguments = arguments
+        arguments = try fixture.requiredJSON("arguments", as: Arguments.self)
         let text = fixture.metadata["gradients_count"] ?? "0"
         guard let count = Int(text), (0...FixtureLimits.maxSize).contains(count) else {
             throw FormatError("fixture \(fixture.name): 'gradients_count' is \(text), not a count up to \(FixtureLimits.maxSize)")

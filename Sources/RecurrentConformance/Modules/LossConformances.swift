@@ -8,25 +8,13 @@ public struct MSELossConformance: ModuleConformance {
     /// `MSELoss`.
     public static let module = "MSELoss"
 
-    /// `nn.MSELoss`'s keyword arguments; an absent one takes PyTorch's default.
-    struct Arguments: Decodable {
-        var reduction = "mean"
-
-        init() {}
-
-        init(from decoder: any Decoder) throws {
-            let c = try decoder.container(keyedBy: LossCodingKeys.self)
-            reduction = try c.decodeIfPresent(String.self, forKey: .reduction) ?? reduction
-        }
-    }
-
     let fixture: Fixture
-    let arguments: Arguments
+    let arguments: LossArguments
 
-    /// Reads the case's `config`.
+    /// Reads the case's `config` (`reduction`).
     public init(_ fixture: Fixture) throws(FormatError) {
         self.fixture = fixture
-        arguments = try fixture.json("config", as: Arguments.self) ?? Arguments()
+        arguments = try fixture.json("config", as: LossArguments.self) ?? LossArguments()
         try checkBroadcastWork(fixture)
     }
 
@@ -61,30 +49,14 @@ public struct CrossEntropyLossConformance: ModuleConformance {
     /// `CrossEntropyLoss`.
     public static let module = "CrossEntropyLoss"
 
-    /// `nn.CrossEntropyLoss`'s keyword arguments but `weight` (a tensor of the case); an absent one
-    /// takes PyTorch's default.
-    struct Arguments: Decodable {
-        var reduction = "mean"
-        var ignoreIndex = -100
-        var labelSmoothing = 0.0
-
-        init() {}
-
-        init(from decoder: any Decoder) throws {
-            let c = try decoder.container(keyedBy: LossCodingKeys.self)
-            reduction = try c.decodeIfPresent(String.self, forKey: .reduction) ?? reduction
-            ignoreIndex = try c.decodeIfPresent(Int.self, forKey: .ignoreIndex) ?? ignoreIndex
-            labelSmoothing = try c.decodeIfPresent(Double.self, forKey: .labelSmoothing) ?? labelSmoothing
-        }
-    }
-
     let fixture: Fixture
-    let arguments: Arguments
+    let arguments: LossArguments
 
-    /// Reads the case's `config`.
+    /// Reads the case's `config` (`reduction`, `ignore_index`, `label_smoothing`; `weight` is a tensor
+    /// of the case).
     public init(_ fixture: Fixture) throws(FormatError) {
         self.fixture = fixture
-        arguments = try fixture.json("config", as: Arguments.self) ?? Arguments()
+        arguments = try fixture.json("config", as: LossArguments.self) ?? LossArguments()
     }
 
     /// `CrossEntropyLoss(reduction=mean, ignore_index=-100, label_smoothing=0.1) float32 in(6, 5) target(6) grad`.
@@ -120,9 +92,25 @@ public struct CrossEntropyLossConformance: ModuleConformance {
     }
 }
 
-/// The keyword arguments the losses share.
-private enum LossCodingKeys: String, CodingKey {
-    case reduction, ignoreIndex = "ignore_index", labelSmoothing = "label_smoothing"
+/// The keyword arguments of the losses but `weight`; an absent one takes PyTorch's default, which
+/// this is the runner's one place for.
+struct LossArguments: Decodable {
+    var reduction = "mean"
+    var ignoreIndex = -100
+    var labelSmoothing = 0.0
+
+    enum CodingKeys: String, CodingKey {
+        case reduction, ignoreIndex = "ignore_index", labelSmoothing = "label_smoothing"
+    }
+
+    init() {}
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        reduction = try c.decodeIfPresent(String.self, forKey: .reduction) ?? reduction
+        ignoreIndex = try c.decodeIfPresent(Int.self, forKey: .ignoreIndex) ?? ignoreIndex
+        labelSmoothing = try c.decodeIfPresent(Double.self, forKey: .labelSmoothing) ?? labelSmoothing
+    }
 }
 
 /// `NAME dtype in(shape) target(shape)`, and ` grad` for a gradient case.

@@ -52,10 +52,8 @@ public struct OptimizerConformance: ModuleConformance {
     public init(_ fixture: Fixture) throws(FormatError) {
         self.fixture = fixture
         optimizer = try fixture.field("optimizer")
-        guard let arguments = try fixture.json("config", as: Arguments.self), arguments.betas.count == 2 else {
-            throw FormatError("fixture \(fixture.name): no 'config' with two betas")
-        }
-        self.arguments = arguments
+        arguments = try fixture.requiredJSON("config", as: Arguments.self)
+        guard arguments.betas.count == 2 else { throw FormatError("fixture \(fixture.name): 'betas' is not a pair") }
         steps = try Self.count(fixture, "steps")
         parameterCount = try Self.count(fixture, "parameters_count")
     }

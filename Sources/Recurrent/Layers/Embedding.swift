@@ -33,9 +33,9 @@ public struct Embedding<Scalar: RecurrentScalar>: RecurrentModule, Hashable, Cus
     /// Creates a table drawn from `generator` as `nn.Embedding`'s `reset_parameters` draws it:
     /// `normal_()` over the whole table, then the `paddingIdx` row set to zeros.
     ///
-    /// For float32 tables of 16 elements or more, PyTorch's draw depends on the CPU: this is the
-    /// draw of its AVX2 and AVX-512 kernels, which every x86-64 CPU of the last decade runs
-    /// (see ``RecurrentScalar/torchNormalBlock(_:at:)``).
+    /// For float32 tables of 16 elements or more, PyTorch's draw depends on the kernels it runs: this
+    /// is the draw of its AVX2 and AVX-512 kernels (x86-64); elsewhere the last bit of a value may
+    /// differ (see ``RecurrentScalar/torchNormalBlock(_:at:)``).
     ///
     /// - Throws: `TorchError` with PyTorch's messages for a `paddingIdx` outside
     ///   `-numEmbeddings..<numEmbeddings` and a negative size, in PyTorch's order.

@@ -9,14 +9,14 @@
 ///
 /// ```swift
 /// var optimizer = try Adam<Float>(lr: 1e-3)
-/// var parameters = [linear.weight, linear.bias!]
-/// for batch in batches {
-///     let (output, trace) = try linear.trainingForward(batch.input)
-///     let (loss, lossTrace) = try MSELoss<Float>().trainingForward(output, batch.target)
-///     let gradients = try linear.backward(trace, outputGradient: try MSELoss<Float>().backward(lossTrace).input)
-///     try optimizer.step(&parameters, gradients: gradients.parameters.ordered(by: linear.parameterNames))
-///     try linear.setParameter(named: "weight", to: parameters[0])
-///     try linear.setParameter(named: "bias", to: parameters[1])
+/// let criterion = MSELoss<Float>()
+/// for (input, target) in batches {
+///     let (output, trace) = try linear.trainingForward(input)
+///     let (_, lossTrace) = try criterion.trainingForward(output, target)
+///     let (_, gradients) = try linear.backward(trace, outputGradient: try criterion.backward(lossTrace).input)
+///     var parameters = linear.parameterNames.compactMap { linear.parameter(named: $0) }
+///     try optimizer.step(&parameters, gradients: gradients.ordered(by: linear.parameterNames))
+///     for (name, value) in zip(linear.parameterNames, parameters) { try linear.setParameter(named: name, to: value) }
 /// }
 /// ```
 public protocol Optimizer: Sendable {

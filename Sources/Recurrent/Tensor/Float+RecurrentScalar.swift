@@ -14,8 +14,9 @@ extension Float: RecurrentScalar {
     /// Box-Muller as PyTorch's AVX2 and AVX-512 kernels compute it for float32: Cephes' single-precision
     /// logarithm, sine and cosine, and `θ = float(2π) · u2` in single precision.
     ///
-    /// PyTorch's kernels for CPUs without AVX2 (`ATEN_CPU_CAPABILITY=default`) use the C library's
-    /// functions instead and differ from these values in the last bit now and then.
+    /// This is the draw of PyTorch on x86-64 CPUs with AVX2 (its AVX-512 build uses the same kernel).
+    /// Its other builds (`ATEN_CPU_CAPABILITY=default`, ARM) use the C library's functions instead
+    /// and differ from these values in the last bit now and then.
     public static func torchNormalBlock(_ values: inout [Float], at start: Int) {
         let twoPi = Float(2 * Double.pi)
         for j in start..<(start + 8) {

@@ -61,6 +61,8 @@ struct TrainingFixtureTests {
         #expect(state.failures.count == 1 && state.failures[0].hasPrefix("optimizer state: PyTorch has"))
         let hostile = FixtureRunner.run(try fixture(name) { $0.metadata["steps"] = "1000000000000" })
         #expect(hostile.failures.count == 1 && hostile.failures[0].contains("'steps' is 1000000000000, not a count up to 65536"))
+        let many = FixtureRunner.run(try fixture(name) { $0.metadata["steps"] = "60000" })
+        #expect(many.failures.count == 1 && many.failures[0].contains("60000 steps of 3 parameters need more results than its"))
     }
 
     @Test("a resumed optimizer fails when the saved state is not loaded")

@@ -95,9 +95,11 @@ struct ParameterList: Sendable, Hashable {
         if let count, count != group.params.count {
             throw .valueError("loaded state dict contains a parameter group that doesn't match the size of optimizer's group")
         }
+        var positions: [Int: Int] = [:]
+        for (position, index) in group.params.enumerated() where positions[index] == nil { positions[index] = position }
         var states: [Int: StateDict] = [:]
         for (index, state) in stateDict.state {
-            guard let position = group.params.firstIndex(of: index) else {
+            guard let position = positions[index] else {
                 throw .valueError(
                     "the state dict holds state for parameter \(index), which its parameter group "
                         + "\(formatList(group.params)) does not list")

@@ -56,6 +56,12 @@ public struct OptimizerConformance: ModuleConformance {
         guard arguments.betas.count == 2 else { throw FormatError("fixture \(fixture.name): 'betas' is not a pair") }
         steps = try Self.count(fixture, "steps")
         parameterCount = try Self.count(fixture, "parameters_count")
+        // Every step records every parameter: a case cannot ask for more steps than it has tensors.
+        guard let work = elementCount(steps, parameterCount), work <= fixture.tensors.count else {
+            throw FormatError(
+                "fixture \(fixture.name): \(steps) steps of \(parameterCount) parameters need more results than its "
+                    + "\(fixture.tensors.count) tensors")
+        }
     }
 
     /// A count of the case's metadata (0 when absent), refused above ``FixtureLimits/maxSize``.

@@ -5,17 +5,18 @@
         every case of DIR passed, and there were exactly COUNT of them (the count read right after
         the generator wrote the set: a case lost on the way fails the check);
     check_conform_report.py DIR REPORT.json --expect-injected-failures
-        a run with --inject-error: exactly the cases with a non-empty floating-point output failed
-        (the injection reaches every one of them, and nothing else).
+        a run with --inject-error: exactly the cases with a non-empty floating-point output whose first
+        element is finite failed (the injection reaches every one of them, and nothing else).
 """
 import argparse
 import json
+import math
 import struct
 import sys
 from pathlib import Path
 
 # The results the runner perturbs with --inject-error (CaseRun.perturbedKeys on the Swift side).
-PERTURBED = {"output", "output.data", "result", "result.data", "result.0", "grad.input", "grad.packed.data"}
+PERTURBED = {"output", "output.data", "output.0", "result", "result.data", "result.0", "grad.input", "grad.packed.data"}
 FLOATS = {"F16", "BF16", "F32", "F64"}
 
 
@@ -23,6 +24,20 @@ def header(path):
     data = path.read_bytes()
     (length,) = struct.unpack("<Q", data[:8])
     return json.loads(data[8:8 + length])
+
+
+def first_element_is_finite(path, entry):
+    """Whether the first element of a float tensor is finite: the injection adds to it, and an
+    infinity or NaN there absorbs the addition."""
+    data = path.read_bytes()
+    (length,) = struct.unpack("<Q", data[:8])
+    start = 8 + length + entry["data_offsets"][0]
+    formats = {"F32": ("<f", 4), "F64": ("<d", 8)}
+    if entry["dtype"] not in formats:
+        return True
+    code, size = formats[entry["dtype"]]
+    (value,) = struct.unpack(code, data[start:start + size])
+    return math.isfinite(value)
 
 
 def case_files(directory):
@@ -40,7 +55,8 @@ def has_perturbable_output(path):
         return False
     for key in PERTURBED:
         entry = h.get(key)
-        if entry and entry["dtype"] in FLOATS and all(d > 0 for d in entry["shape"]):
+        if entry and entry["dtype"] in FLOATS and all(d > 0 for d in entry["shape"]) \
+                and first_element_is_finite(path, entry):
             return True
     return False
 

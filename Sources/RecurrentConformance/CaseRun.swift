@@ -127,22 +127,11 @@ public struct CaseRun<Scalar: RecurrentScalar> {
         compare(.int64(actual), key)
     }
 
-    /// Compares each parameter's gradient with PyTorch's `grad.<name>`; a parameter without a
-    /// gradient fails by name.
-    public mutating func compare(_ gradients: ParameterGradients<Scalar>, names: [String]) {
-        for name in names {
-            guard let gradient = gradients[name] else {
-                check(false, "no gradient for \(name)")
-                continue
-            }
-            compare(gradient, "grad." + name)
-        }
-    }
-
-    /// The recorded results that an injected error perturbs: a module's output, whatever its form, and
-    /// the gradient of its input.
+    /// The recorded results that an injected error perturbs: a module's output, whatever its form (a
+    /// tensor, a packed sequence, the first of a list: `output.0` is an optimizer's first parameter
+    /// after its last step), and the gradient of its input.
     static var perturbedKeys: Set<String> {
-        ["output", "output.data", "result", "result.data", "result.0", "grad.input", "grad.packed.data"]
+        ["output", "output.data", "output.0", "result", "result.data", "result.0", "grad.input", "grad.packed.data"]
     }
 
     /// Records an expectation that is not a tensor comparison (a count of results, say).

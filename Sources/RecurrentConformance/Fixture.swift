@@ -167,6 +167,14 @@ public struct Fixture: Sendable {
         }
     }
 
+    /// The metadata field `key` decoded from JSON as ``json(_:as:)`` decodes it, which the case must have.
+    ///
+    /// - Throws: `FormatError` naming the case and the field when it is absent or does not decode as `T`.
+    public func requiredJSON<T: Decodable>(_ key: String, as type: T.Type) throws(FormatError) -> T {
+        guard let value = try json(key, as: type) else { throw FormatError("fixture \(name): no metadata field '\(key)'") }
+        return value
+    }
+
     /// The metadata field `key`, or a `FormatError` naming the case and the field.
     public func field(_ key: String) throws(FormatError) -> String {
         guard let value = metadata[key] else { throw FormatError("fixture \(name): no metadata field '\(key)'") }

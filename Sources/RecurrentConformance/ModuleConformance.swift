@@ -43,6 +43,11 @@ public protocol ModuleConformance: Sendable {
     /// `stateDict`, the tensors of the file `torch.save` wrote, as the case's metadata says (`prefix`
     /// and the options a state dict cannot hold), and compares what it computes for the recorded input.
     static func runCheckpoint<Scalar: RecurrentScalar>(_ stateDict: StateDict, _ run: inout CaseRun<Scalar>) throws(CaseError)
+
+    /// Runs a checkpoint case from the whole value the file holds (under the case's `key`), for a
+    /// module whose checkpoint is not a flat state dict (an optimizer's). By default the value's
+    /// tensors are taken as a state dict and handed to ``runCheckpoint(_:_:)``.
+    static func runCheckpoint<Scalar: RecurrentScalar>(value: CheckpointValue, _ run: inout CaseRun<Scalar>) throws(CaseError)
 }
 
 extension ModuleConformance {
@@ -52,6 +57,14 @@ extension ModuleConformance {
     ) throws(CaseError) {
         throw .harness("\(module) has no checkpoint cases in this runner")
     }
+
+    /// Takes the value's tensors as a state dict and hands them to ``runCheckpoint(_:_:)``.
+    public static func runCheckpoint<Scalar: RecurrentScalar>(
+        value: CheckpointValue, _ run: inout CaseRun<Scalar>
+    ) throws(CaseError) {
+        guard let stateDict = value.stateDict else { throw .harness("the checkpoint holds no state dict there") }
+        try runCheckpoint(stateDict, &run)
+    }
 }
 
 /// Every module the runner knows, looked up by a fixture's `module` field.
@@ -59,6 +72,8 @@ public enum ModuleConformances {
     /// The conformances of this package's modules and functions.
     public static let all: [any ModuleConformance.Type] = [
         RNNConformance.self, RNNCellConformance.self, PackingConformance.self, CheckpointConformance.self,
+        LinearConformance.self, EmbeddingConformance.self, MSELossConformance.self, CrossEntropyLossConformance.self,
+        OptimizerConformance.self, ClipGradNormConformance.self, CharRNNTrainingConformance.self,
     ]
 
     /// The conformance for a fixture's `module` field.

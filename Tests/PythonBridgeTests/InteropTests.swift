@@ -60,5 +60,39 @@ struct InteropTests {
         #expect(try python.anyTensor(result) == .float64(try Tensor(shape: [2, 3], scalars: [2, 4, 6, 8, 10, 12])))
     }
 
+    @Test("torch.optim.Adam loads an optimizer state written by TorchCheckpoint.write and steps on as Adam does here")
+    func torchLoadsOurOptimizerState() throws {
+        var optimizer = try Adam<Double>(lr: 0.01, betas: (0.8, 0.95), weightDecay: 0.1, amsgrad: true)
+        var parameters = [try Tensor<Double>(shape: [2, 2], scalars: [0.5, -1.25, 2, 0.125]), try Tensor<Double>(shape: [3], scalars: [1, 2, 3])]
+        let first = [try Tensor<Double>(shape: [2, 2], scalars: [0.3, -0.2, 0.1, 0.7]), try Tensor<Double>(shape: [3], scalars: [-1, 0, 1])]
+        let second = [try Tensor<Double>(shape: [2, 2], scalars: [-0.4, 0.9, 0.05, -0.6]), try Tensor<Double>(shape: [3], scalars: [2, -3, 0.5])]
+        try optimizer.step(&parameters, gradients: first)
+        try optimizer.step(&parameters, gradients: [first[0], nil])
+        let url = temporary("adam.pt")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try TorchCheckpoint.write(CheckpointValue(optimizer.stateDict()), to: url)
+        func literal(_ tensor: Tensor<Double>) -> String {
+            "torch.tensor([\(tensor.scalars.map { "\($0)" }.joined(separator: ", "))], dtype=torch.float64).reshape(\(formatTuple(tensor.shape)))"
+        }
+        let result = try python.run(
+            """
+            import torch
+            params = [torch.nn.Parameter(\(literal(parameters[0]))), torch.nn.Parameter(\(literal(parameters[1])))]
+            optimizer = torch.optim.Adam(params)
+            optimizer.load_state_dict(torch.load(\(repr(url.path)), weights_only=True))
+            params[0].grad, params[1].grad = \(literal(second[0])), \(literal(second[1]))
+            optimizer.step()
+            result = [params[0].detach(), params[1].detach(), optimizer.state[params[1]]['step']]
+            """)
+        try optimizer.step(&parameters, gradients: second)
+        for index in 0..<2 {
+            let theirs = try python.withGIL { () throws(PythonError) -> PythonObject in try result.item(index) }
+            let values = try #require(try python.anyTensor(theirs).tensor(of: Double.self))
+            #expect(Differences.greatestAbsolute(values.scalars, parameters[index].scalars).map { $0 < 1e-15 } == true)
+        }
+        let step = try python.withGIL { () throws(PythonError) -> PythonObject in try result.item(2) }
+        #expect(try python.anyTensor(step) == .float32(Tensor(scalar: 2)))
+    }
+
     private func repr(_ path: String) -> String { "'" + path.replacingOccurrences(of: "'", with: "\\'") + "'" }
 }

@@ -90,6 +90,7 @@ struct ReadmeSnippetTests {
     static let readme = TestEnvironment.packageRoot.appendingPathComponent("README.md")
     static let copies = [
         "Tests/RecurrentTests/ReadmeGuideTests.swift", "Tests/RecurrentFormatsTests/ReadmeCheckpointTests.swift",
+        "Tests/RecurrentFormatsTests/ReadmeTrainingTests.swift",
     ].map { TestEnvironment.packageRoot.appendingPathComponent($0) }
     static let exempt = ["fileURLWithPath: \"", "CommandLine", "exit("]
 

@@ -19,11 +19,11 @@ class FixtureSet:
         self.written = []
 
     def stream(self, label):
-        """The same set drawing from a stream of its own, named `label`: a family drawn from it adds its
-        cases without changing any case drawn from the set's main stream."""
-        branch = copy.copy(self)
-        branch.rng = random.Random(f"{self.seed}:{label}")
-        return branch
+        """This set with a random stream of its own, `Random(f"{seed}:{label}")`: families scheduled
+        after the shipped ones draw from it, so that adding them leaves every earlier case as it was."""
+        view = copy.copy(self)
+        view.rng = random.Random(f"{self.seed}:{label}")
+        return view
 
     def case_seed(self):
         """A seed for torch's generators, the next number of the set's stream."""

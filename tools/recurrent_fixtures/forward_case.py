@@ -80,7 +80,10 @@ def draw_inputs(spec, sample, dtype, data_seed, input_scale=1.0, edit_input=None
     """(input, what forward gets, initial states or None), drawn from `data_seed`. For a packed sample
     the input is the padded batch, and forward gets it packed."""
     gen = torch.Generator().manual_seed(data_seed)
-    x = randn(spec.input_shape(spec, sample), dtype, gen, input_scale)
+    if spec.draw_input is not None:
+        x = spec.draw_input(spec, sample, dtype, gen)
+    else:
+        x = randn(spec.input_shape(spec, sample), dtype, gen, input_scale)
     states = None
     if sample.with_state:
         states = tuple(randn(shape, dtype, gen) for shape in spec.state_shapes(spec, sample))

@@ -11,13 +11,17 @@ import torch
 from .constants import CHECKPOINT_FORMAT, DTYPE_NAMES, FORMAT, GENERATOR, TOLERANCES
 
 
+def json_safe(value):
+    """A non-finite float as the string `fixtures/README.md` writes it ("nan", "inf", "-inf"); any other
+    value as it is."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")
+    return value
+
+
 def json_config(config):
     """The constructor arguments as JSON; non-finite floats are written as strings."""
-    def fix(v):
-        if isinstance(v, float) and not math.isfinite(v):
-            return "nan" if math.isnan(v) else ("inf" if v > 0 else "-inf")
-        return v
-    return json.dumps({k: fix(v) for k, v in config.items()}, separators=(",", ":"))
+    return json.dumps({k: json_safe(v) for k, v in config.items()}, separators=(",", ":"))
 
 
 def flag(value):
@@ -81,7 +85,10 @@ class CaseMetadata:
     arguments: Optional[Mapping] = None
     inputs: Optional[Sequence[str]] = None
     counts: Mapping[str, int] = field(default_factory=dict)  # `<name>_count`: lengths of tensor lists
-    gradients: bool = False  # the case records autograd's gradients for given cotangents
+    gradients: bool = False  # the case records gradients (`cotangent.*`, `grad.*`)
+    tolerance: Optional[tuple] = None  # (rtol, atol) stricter than the dtype's default, where a case asks for it
+    optimizer: Optional[str] = None  # for module=optim: the torch.optim class
+    steps: Optional[int] = None  # for module=optim: the number of steps recorded
 
     def strings(self, name, provenance):
         """The `__metadata__` map of the case called `name`."""
@@ -92,6 +99,8 @@ class CaseMetadata:
                         error_message=self.raised.message)
         else:
             meta.update(expect="state" if self.expects_state else "output", **tolerance_strings(self.dtype))
+            if self.tolerance is not None:
+                meta.update(rtol=repr(self.tolerance[0]), atol=repr(self.tolerance[1]))
         optional = {
             "config": None if self.config is None else json_config(self.config),
             "warnings": None if self.warnings is None else json.dumps(list(self.warnings)),
@@ -102,9 +111,12 @@ class CaseMetadata:
             "input_kind": self.input_kind,
             "enforce_sorted": None if self.enforce_sorted is None else flag(self.enforce_sorted),
             "function": self.function,
-            "arguments": None if self.arguments is None else json.dumps(self.arguments),
+            "arguments": (None if self.arguments is None
+                          else json.dumps({k: json_safe(v) for k, v in self.arguments.items()})),
             "inputs": None if self.inputs is None else json.dumps(list(self.inputs)),
             "gradients": "true" if self.gradients else None,
+            "optimizer": self.optimizer,
+            "steps": self.steps,
         }
         meta.update({k: str(v) for k, v in optional.items() if v is not None})
         meta.update({f"{k}_count": str(v) for k, v in self.counts.items()})
@@ -128,3 +140,21 @@ class CheckpointMetadata:
         if self.key:
             meta["key"] = self.key
         return meta
+
+
+@dataclass(frozen=True)
+class OptimizerCheckpointMetadata:
+    """The metadata of an optimizer's `NAME.expected.safetensors`: the `torch.save`d state dict to
+    resume from, the optimizer, and the steps taken after it."""
+    checkpoint: str
+    optimizer: str
+    config: Mapping
+    dtype: torch.dtype
+    steps: int
+    parameters: int
+
+    def strings(self, name, provenance):
+        return dict(provenance.strings(), format=CHECKPOINT_FORMAT, name=name, checkpoint=self.checkpoint,
+                    module="optim", optimizer=self.optimizer, config=json_config(self.config),
+                    dtype=DTYPE_NAMES[self.dtype], steps=str(self.steps), parameters_count=str(self.parameters),
+                    **tolerance_strings(self.dtype))

@@ -2,9 +2,9 @@
 order is part of the set: changing it changes every case drawn after the change."""
 from .constants import DTYPES
 from .draws import TensorDraws
-from .families import checkpoints, dropout, edges, errors, option_grid, packed, relu_growth, saturation
-from .families import gradients, special_values, utils
-from .specs import FUNCTIONS, MODULES
+from .families import checkpoints, clip_grad_norm, dropout, edges, errors, gradients, losses, optimizers, option_grid
+from .families import packed, relu_growth, saturation, special_values, training_run, utils
+from .specs import FUNCTIONS, LOSSES, MODULES, OPTIMIZERS, TRAINING_MODULES
 
 
 def write_set(fs):
@@ -27,6 +27,20 @@ def write_set(fs):
     for spec in MODULES:
         packed.generate_calls(fs, spec, draws)
     checkpoints.generate(fs, MODULES)
-    # Families with streams of their own, after everything drawn from the main stream.
+    # Families with random streams of their own, after everything drawn from the main stream.
     for spec in MODULES:
         gradients.generate(fs, spec)
+    write_training_set(fs.stream("training"))
+    training_run.generate(fs)
+
+
+def write_training_set(fs):
+    """The training pieces (Linear, Embedding, the losses, the optimizers, clip_grad_norm_), drawn from
+    their own stream so that the cases above stay as they were."""
+    for spec in TRAINING_MODULES:
+        for dtype in DTYPES:
+            gradients.generate_listed(fs, spec, dtype)
+    errors.generate(fs, TRAINING_MODULES)
+    losses.generate(fs, LOSSES)
+    optimizers.generate(fs, OPTIMIZERS)
+    clip_grad_norm.generate(fs)

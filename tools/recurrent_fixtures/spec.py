@@ -28,6 +28,7 @@ class ForwardInput:
     enforce_sorted: bool = True
     dtypes: tuple = DTYPES  # the dtypes the case is written in
     description: str = ""
+    leading_shape: Optional[tuple] = None  # the input's dimensions before its features, for a layer taking any
 
 
 def packed_input(name, config, lengths, **options):
@@ -122,6 +123,10 @@ class ModuleSpec:
     checkpoint_inputs: Callable[..., Iterable[CheckpointInput]] = nothing  # (spec)
     # (spec, rng, TensorDraws, live config, dtype, steps, batch) -> the invalid calls one is drawn from
     live_error_inputs: Callable[..., list] = nothing
+    # (spec, ForwardInput, dtype, torch.Generator) -> the input, for a module whose input is not normal
+    # floats (an Embedding's indices); None draws it from N(0, 1)
+    draw_input: Optional[Callable] = None
+    gradient_inputs: Callable[..., Iterable[ForwardInput]] = nothing  # (spec): gradient cases (families/gradients.py)
 
     @property
     def name(self):
@@ -142,7 +147,10 @@ class ModuleSpec:
         return {**self.defaults, **options}
 
     def call(self, module, input, states):
-        """forward(input, states): one state as itself, several as a tuple, none as None."""
+        """forward(input, states): one state as itself, several as a tuple, none as None; a module
+        without states (nn.Linear) is called on its input alone."""
+        if not self.state_names:
+            return module(input)
         if states is not None and len(self.state_names) == 1:
             states = states[0]
         return module(input, states)
@@ -182,3 +190,84 @@ class FunctionSpec:
     @property
     def name(self):
         return self.function.__name__
+
+
+@dataclass(frozen=True)
+class LossInput:
+    """A loss called on an input of `input_shape` and a target the spec draws for it (class indices or
+    floats of `target_shape`), with a random `cotangent.output`."""
+    name: str
+    config: Mapping  # the constructor's keyword arguments, `weight` as True (drawn) or left out
+    input_shape: tuple
+    target_shape: tuple
+    dtypes: tuple = DTYPES
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class LossCall:
+    """A loss call PyTorch refuses (or, with `raises` False, accepts: a quirk worth pinning)."""
+    name: str
+    config: Mapping
+    input: object
+    target: object
+    weight: object = None
+    dtype: torch.dtype = torch.float32
+    raises: bool = True
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class LossSpec:
+    """A torch.nn loss under test: its options, how its target is drawn, and the calls it refuses."""
+    module_class: type
+    draw_target: Callable  # (LossInput, dtype, torch.Generator) -> the target
+    samples: Callable[..., Iterable[LossInput]]  # (spec, random.Random)
+    error_inputs: Callable[..., Iterable[LossCall]] = nothing  # (spec, TensorDraws)
+
+    @property
+    def name(self):
+        return self.module_class.__name__
+
+
+@dataclass(frozen=True)
+class OptimizerInput:
+    """An optimizer stepped `steps` times over parameters of `shapes`, with gradients drawn at each step
+    except where `missing` lists (step, parameter): those are None, as after zero_grad()."""
+    name: str
+    config: Mapping
+    shapes: tuple
+    steps: int
+    missing: tuple = ()
+    dtypes: tuple = DTYPES
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class OptimizerSpec:
+    """A torch.optim optimizer under test: the option sets it is stepped with, the options it refuses
+    (constructor keyword arguments), and the state dicts it resumes from."""
+    optimizer_class: type
+    samples: Callable[..., Iterable[OptimizerInput]]  # (spec)
+    error_configs: Callable[..., Iterable[tuple]] = nothing  # (spec) -> (name, config)
+    resume_inputs: Callable[..., Iterable[tuple]] = nothing  # (spec) -> (OptimizerInput, steps before saving)
+
+    @property
+    def name(self):
+        return self.optimizer_class.__name__
+
+
+@dataclass(frozen=True)
+class ClipInput:
+    """torch.nn.utils.clip_grad_norm_ over gradients of `shapes` (None where `missing` lists),
+    drawn from N(0, scale) and changed by `edit` (special values), with keyword `arguments`."""
+    name: str
+    arguments: Mapping
+    shapes: tuple
+    missing: tuple = ()
+    scale: float = 1.0
+    edit: Optional[Callable] = None
+    equal_nan: bool = False
+    raises: bool = False
+    dtypes: tuple = DTYPES
+    description: str = ""

@@ -1,3 +1,5 @@
+import RealModule
+
 /// PyTorch's CPU random number generator: a 32-bit Mersenne Twister (MT19937) seeded the way
 /// `torch.manual_seed` seeds it.
 ///
@@ -15,6 +17,9 @@ public struct TorchGenerator: RandomNumberGenerator, Sendable, Hashable {
 
     private var state: [UInt32]
     private var index: Int
+    /// The second value of the last Box-Muller pair `nextNormalDouble()` made, which PyTorch's
+    /// generator keeps for the next normal draw (`next_double_normal_sample`); seeding clears it.
+    private var cachedNormal: Double?
 
     /// Seeds the generator as `torch.manual_seed(seed)` does (only the low 32 bits count).
     public init(seed: UInt64) {
@@ -26,6 +31,7 @@ public struct TorchGenerator: RandomNumberGenerator, Sendable, Hashable {
         }
         self.state = state
         self.index = Self.stateSize
+        self.cachedNormal = nil
     }
 
     /// The next 32-bit output (`mt19937()` in PyTorch's `CPUGeneratorImpl::random()`).
@@ -51,6 +57,26 @@ public struct TorchGenerator: RandomNumberGenerator, Sendable, Hashable {
     /// `uniform_real_distribution<double>` and `bernoulli_distribution<double>` make it.
     public mutating func nextUnitDouble() -> Double {
         Double(next() & ((1 << 53) - 1)) * 0x1p-53
+    }
+
+    /// A standard normal draw as PyTorch's `normal_distribution<double>` makes it: two unit draws
+    /// `u1`, `u2`, then Box-Muller with `r = sqrt(-2 log1p(-u2))` and `θ = 2π u1`, returning `r cos θ`
+    /// and keeping `r sin θ` for the next call, as PyTorch's generator keeps it.
+    ///
+    /// This is how `torch.randn` and `normal_` draw a tensor of fewer than 16 elements (each value
+    /// then rounded to the tensor's dtype); larger tensors are drawn in blocks of 16 (see
+    /// ``RecurrentScalar/torchNormalBlock(_:at:)``).
+    public mutating func nextNormalDouble() -> Double {
+        if let cached = cachedNormal {
+            cachedNormal = nil
+            return cached
+        }
+        let u1 = nextUnitDouble()
+        let u2 = nextUnitDouble()
+        let radius = (-2 * Double.log(onePlus: -u2)).squareRoot()
+        let theta = 2 * Double.pi * u1
+        cachedNormal = radius * Double.sin(theta)
+        return radius * Double.cos(theta)
     }
 
     private mutating func twist() {

@@ -48,7 +48,6 @@ public struct CheckpointConformance: ModuleConformance {
         } else {
             scoped = value
         }
-        guard let stateDict = scoped.stateDict else { throw .harness("\(file) holds no state dict there") }
-        try moduleConformance.runCheckpoint(stateDict, &run)
+        try moduleConformance.runCheckpoint(value: scoped, &run)
     }
 }

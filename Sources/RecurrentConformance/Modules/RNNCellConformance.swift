@@ -69,7 +69,7 @@ public struct RNNCellConformance: ModuleConformance {
                 nonlinearity: known ?? .tanh, seed: seed ?? 0)
         }
         try run.loadRecordedState(into: &cell)
-        if fixture.metadata["gradients"] == "true" {
+        if fixture.recordsGradients {
             try runGradients(cell, &run)
             return
         }
@@ -92,8 +92,6 @@ public struct RNNCellConformance: ModuleConformance {
         let (output, trace) = try run.stage(.forward) { () throws(TorchError) in try cell.tracedStep(input, hx: hx) }
         run.compare(output, "output")
         let gradients = try run.stage(.forward) { () throws(TorchError) in try trace.backward(outputGradient: cotangent) }
-        run.compare(gradients.input, "grad.input")
-        if hx != nil { run.compare(gradients.hx, "grad.hx") }
-        run.compare(gradients.parameters, names: cell.parameterNames)
+        run.compareGradients(input: gradients.input, states: hx == nil ? [:] : ["hx": gradients.hx], parameters: gradients.parameters)
     }
 }

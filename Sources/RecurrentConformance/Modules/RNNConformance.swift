@@ -65,7 +65,7 @@ public struct RNNConformance: ModuleConformance {
         self.fixture = fixture
         self.arguments = arguments
         isPacked = fixture.metadata["input_kind"] == "packed"
-        hasGradients = fixture.metadata["gradients"] == "true"
+        hasGradients = fixture.recordsGradients
         let directions = arguments.bidirectional ? 2 : 1
         let widest = max(arguments.inputSize, directions * arguments.hiddenSize)
         let steps = fixture.tensors["input"]?.count ?? fixture.tensors["packed.data"]?.count ?? 0
@@ -138,23 +138,23 @@ public struct RNNConformance: ModuleConformance {
             }
             run.compare(output.data, "output.data")
             run.compare(hN, "h_n")
-            (trace, inputKey) = (traced, "grad.packed.data")
+            (trace, inputKey) = (traced, "packed.data")
         } else {
             let (output, hN, traced) = try run.stage(.forward) { () throws(TorchError) in
                 try rnn.tracedForward(input, h0: h0, generator: &generator)
             }
             run.compare(output, "output")
             run.compare(hN, "h_n")
-            (trace, inputKey) = (traced, "grad.input")
+            (trace, inputKey) = (traced, "input")
         }
         let outputCotangent = try run.optionalTensor(isPacked ? "cotangent.output.data" : "cotangent.output")
         let hNCotangent = try run.optionalTensor("cotangent.h_n")
         let gradients = try run.stage(.forward) { () throws(TorchError) in
             try trace.backward(outputGradient: outputCotangent, hNGradient: hNCotangent)
         }
-        run.compare(gradients.input, inputKey)
-        if h0 != nil { run.compare(gradients.h0, "grad.h0") }
-        run.compare(gradients.parameters, names: rnn.parameterNames)
+        var inputs = [inputKey: gradients.input]
+        if h0 != nil { inputs["h0"] = gradients.h0 }
+        run.compareGradients(input: nil, states: inputs, parameters: gradients.parameters)
     }
 
     /// A packed case: packs `input` with `lengths` (checking the packing against `packed.*`) or

@@ -11,23 +11,95 @@ extension TorchCheckpoint {
         try FileAccess.write(encode(stateDict), to: url)
     }
 
-    /// The bytes ``write(_:to:)`` writes.
-    public static func encode(_ stateDict: StateDict) -> Data {
-        var pickle = PickleWriter()
-        pickle.protocolHeader()
-        pickle.emptyOrderedDict()
-        pickle.mark()
-        var records: [Data] = []
-        for (index, (name, tensor)) in stateDict.enumerated() {
-            pickle.string(name)
-            pickle.tensor(
-                storageType: storageTypeName(tensor.dtype), key: "\(index)", count: tensor.count, offset: 0,
-                shape: tensor.shape, strides: StridedLayout.contiguousStrides(for: tensor.shape))
-            records.append(Data(tensor.littleEndianBytes))
-        }
-        pickle.setItems()
-        pickle.stop()
+    /// Writes any value `torch.load(weights_only=True)` reads back as it is (dictionaries as `dict`),
+    /// such as an optimizer's state dict (`CheckpointValue(optimizer.stateDict())`).
+    ///
+    /// ```swift
+    /// try TorchCheckpoint.write(CheckpointValue(optimizer.stateDict()), to: url)
+    /// // torch: optimizer.load_state_dict(torch.load(path))
+    /// ```
+    ///
+    /// - Throws: ``FormatError`` for a `bytes` value, which this writer does not write, and the file
+    ///   system's error when the file cannot be written.
+    public static func write(_ value: CheckpointValue, to url: URL) throws {
+        try encode(value).write(to: url, options: .atomic)
+    }
 
+    /// The bytes ``write(_:to:)-(StateDict,_)`` writes.
+    public static func encode(_ stateDict: StateDict) -> Data {
+        var archive = ArchiveWriter()
+        archive.pickle.emptyOrderedDict()
+        archive.pickle.mark()
+        for (name, tensor) in stateDict {
+            archive.pickle.string(name)
+            archive.tensor(tensor)
+        }
+        archive.pickle.setItems()
+        return archive.finished()
+    }
+
+    /// The bytes ``write(_:to:)-(CheckpointValue,_)`` writes.
+    ///
+    /// - Throws: ``FormatError`` for a `bytes` value.
+    public static func encode(_ value: CheckpointValue) throws(FormatError) -> Data {
+        var archive = ArchiveWriter()
+        try archive.value(value)
+        return archive.finished()
+    }
+}
+
+/// A `torch.save` archive being written: the pickle of the object and the storages its tensors
+/// refer to, one record per tensor.
+private struct ArchiveWriter {
+    var pickle = PickleWriter()
+    private var records: [Data] = []
+
+    init() {
+        pickle.protocolHeader()
+    }
+
+    /// A tensor as a `_rebuild_tensor_v2` call on a storage of its own.
+    mutating func tensor(_ tensor: AnyTensor) {
+        pickle.tensor(
+            storageType: Self.storageTypeName(tensor.dtype), key: "\(records.count)", count: tensor.count, offset: 0,
+            shape: tensor.shape, strides: StridedLayout.contiguousStrides(for: tensor.shape))
+        records.append(Data(tensor.littleEndianBytes))
+    }
+
+    /// Any value, dictionaries as `dict`.
+    mutating func value(_ value: CheckpointValue) throws(FormatError) {
+        switch value {
+        case .none: pickle.none()
+        case .bool(let flag): pickle.bool(flag)
+        case .int(let number): pickle.int(number)
+        case .bigInt(let bytes): pickle.long(bytes)
+        case .float(let number): pickle.float(number)
+        case .string(let text): pickle.string(text)
+        case .bytes: throw FormatError("a bytes value cannot be written (torch.save's protocol 2 pickles it as a call)")
+        case .tensor(let tensor): self.tensor(tensor)
+        case .tuple(let items):
+            pickle.mark()
+            for item in items { try self.value(item) }
+            pickle.tuple()
+        case .list(let items):
+            pickle.emptyList()
+            pickle.mark()
+            for item in items { try self.value(item) }
+            pickle.appends()
+        case .dict(let entries):
+            pickle.emptyDict()
+            pickle.mark()
+            for entry in entries {
+                try self.value(entry.key)
+                try self.value(entry.value)
+            }
+            pickle.setItems()
+        }
+    }
+
+    /// The ZIP archive: the pickle, then the storages.
+    mutating func finished() -> Data {
+        pickle.stop()
         var archive = ZipWriter()
         archive.add("archive/data.pkl", pickle.data)
         archive.add("archive/.format_version", Data("1".utf8))
@@ -57,6 +129,27 @@ struct PickleWriter {
     mutating func setItems() { data.append(0x75) }
     mutating func persistentID() { data.append(0x51) }
     mutating func bool(_ value: Bool) { data.append(value ? 0x88 : 0x89) }
+    mutating func none() { data.append(0x4E) }
+    mutating func emptyDict() { data.append(0x7D) }
+    mutating func emptyList() { data.append(0x5D) }
+    mutating func appends() { data.append(0x65) }
+
+    /// `BINFLOAT`: the value's IEEE 754 bits, big-endian.
+    mutating func float(_ value: Double) {
+        data.append(0x47)
+        withUnsafeBytes(of: value.bitPattern.bigEndian) { data.append(contentsOf: $0) }
+    }
+
+    /// `LONG1` (or `LONG4` beyond 255 bytes): an integer as its little-endian two's-complement bytes.
+    mutating func long(_ bytes: [UInt8]) {
+        if bytes.count <= 255 {
+            data.append(contentsOf: [0x8A, UInt8(bytes.count)])
+        } else {
+            data.append(0x8B)
+            data.appendLittleEndian(UInt32(bytes.count))
+        }
+        data.append(contentsOf: bytes)
+    }
 
     mutating func global(_ module: String, _ name: String) {
         data.append(0x63)

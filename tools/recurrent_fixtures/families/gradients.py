@@ -1,14 +1,17 @@
-"""Gradients through autograd: the option grid, the packed grid and training-mode dropout, each case
-named `grad_...` (`packed_grad_...` for a packed batch). The family draws from a stream of its own, so adding it left every other case as it
-was."""
+"""Gradients through autograd (`gradients=true`, names containing `grad`): over a sequence module's
+option grid, packed grid and training-mode dropout (`generate`), and over the inputs a spec lists for
+gradients (`generate_listed`)."""
 from ..constants import DTYPE_NAMES
-from ..gradient_case import gradient_case
+from ..gradient_case import gradient_case, gradient_cases
 from ..spec import ForwardInput, packed_input
 from .option_grid import grid_rows
 from .packed import draw_lengths
 
 
 def generate(fs, spec):
+    """The option grid (`grad_` + the grid's names), the packed grid (`packed_grad_...`) and every
+    training-mode dropout input, from a stream of the family's own, so that adding it left every other
+    case as it was."""
     fs = fs.stream("gradients")
     rng = fs.rng
     if spec.grid is not None:
@@ -38,3 +41,8 @@ def generate(fs, spec):
         if sample.training:
             for dtype in sample.dtypes:
                 gradient_case(fs, spec, f"grad_{sample.name}_{DTYPE_NAMES[dtype]}", sample, dtype)
+
+
+def generate_listed(fs, spec, dtype):
+    """The spec's gradient inputs in `dtype`."""
+    gradient_cases(fs, spec, spec.gradient_inputs(spec), dtype)

@@ -125,23 +125,23 @@ public final class Python: @unchecked Sendable {
         return .exception(type: text(type), message: text(message), traceback: text(traceback))
     }
 
-    /// Creates the helper module from the Python code in ``helperSource``.
+    /// Creates the helper module from the bridge's Python side, `Resources/recurrent_bridge.py`: path
+    /// set-up, statement execution and tensor conversion.
     private static func loadHelpers() throws(PythonError) -> PythonObject {
-        try PythonObject(owning: recurrent_module_from_source("_recurrent_bridge", try helperSource))
+        let source = try Python.source(ofResource: "recurrent_bridge", in: Bundle.module, of: "PythonBridge")
+        return try PythonObject(owning: recurrent_module_from_source("_recurrent_bridge", source))
     }
 
-    /// The bridge's Python side, `Resources/recurrent_bridge.py`: path set-up, statement execution and
-    /// tensor conversion.
-    private static var helperSource: String {
-        get throws(PythonError) {
-            guard let url = Bundle.module.url(forResource: "recurrent_bridge", withExtension: "py"),
-                let source = try? String(contentsOf: url, encoding: .utf8)
-            else {
-                throw .exception(
-                    type: "FileNotFoundError", message: "recurrent_bridge.py is missing from PythonBridge's resources",
-                    traceback: "")
-            }
-            return source
+    /// The Python source a module ships as the resource `name.py` of `bundle` (`module` names the
+    /// module in the error).
+    ///
+    /// - Throws: ``PythonError/exception(type:message:traceback:)`` (`FileNotFoundError`) when the
+    ///   resource is missing or unreadable.
+    public static func source(ofResource name: String, in bundle: Bundle, of module: String) throws(PythonError) -> String {
+        guard let url = bundle.url(forResource: name, withExtension: "py"), let source = try? String(contentsOf: url, encoding: .utf8)
+        else {
+            throw .exception(type: "FileNotFoundError", message: "\(name).py is missing from \(module)'s resources", traceback: "")
         }
+        return source
     }
 }

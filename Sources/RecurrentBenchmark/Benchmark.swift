@@ -335,16 +335,7 @@ public final class Benchmark {
 
     /// The PyTorch side, `Resources/benchmark_helpers.py`.
     private static var source: String {
-        get throws(PythonError) {
-            guard let url = Bundle.module.url(forResource: "benchmark_helpers", withExtension: "py"),
-                let source = try? String(contentsOf: url, encoding: .utf8)
-            else {
-                throw .exception(
-                    type: "FileNotFoundError", message: "benchmark_helpers.py is missing from RecurrentBenchmark's resources",
-                    traceback: "")
-            }
-            return source
-        }
+        get throws(PythonError) { try Python.source(ofResource: "benchmark_helpers", in: Bundle.module, of: "RecurrentBenchmark") }
     }
 }
 

@@ -1,4 +1,5 @@
 """How a case's values are named among its tensors (`fixtures/README.md`, Tensors)."""
+import torch
 from torch.nn.utils import rnn as rnn_utils
 
 
@@ -21,3 +22,15 @@ def value_fields(name, value):
 def state_fields(module):
     """The module's parameters as `state.<name>`."""
     return {"state." + k: v for k, v in module.state_dict().items()}
+
+
+def call_fields(spec, module, sample, x, argument, states):
+    """What a forward call was given: the input, the module's parameters (`state.<name>`), the lengths
+    and packed fields of a packed batch, and the initial states."""
+    tensors = {"input": x, **state_fields(module)}
+    if sample.lengths is not None:
+        tensors["lengths"] = torch.tensor(sample.lengths, dtype=torch.int64)
+        tensors.update(packed_fields("packed", argument))
+    if states is not None:
+        tensors.update(zip(spec.state_names, states))
+    return tensors

@@ -4,7 +4,7 @@ import copy
 import torch
 from torch.nn.utils import rnn as rnn_utils
 
-from .case_tensors import packed_fields, state_fields, value_fields
+from .case_tensors import call_fields, value_fields
 from .constants import CONDITIONING_LIMIT, DTYPE_NAMES, TOLERANCES
 from .construction import build
 from .draws import randn
@@ -57,12 +57,7 @@ def try_draw(fs, spec, name, sample, dtype, *, input_scale=1.0, prepare=None, re
             if ratio > CONDITIONING_LIMIT:
                 return False
     packed = sample.lengths is not None
-    tensors = {"input": x, **state_fields(module)}
-    if packed:
-        tensors["lengths"] = torch.tensor(sample.lengths, dtype=torch.int64)
-        tensors.update(packed_fields("packed", argument))
-    if states is not None:
-        tensors.update(zip(spec.state_names, states))
+    tensors = call_fields(spec, module, sample, x, argument, states)
     for result_name, value in results.items():
         tensors.update(value_fields(result_name, value))
         if isinstance(value, rnn_utils.PackedSequence):

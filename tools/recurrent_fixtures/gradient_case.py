@@ -7,7 +7,7 @@ import copy
 import torch
 from torch.nn.utils import rnn as rnn_utils
 
-from .case_tensors import packed_fields, state_fields
+from .case_tensors import call_fields
 from .constants import CONDITIONING_LIMIT, DTYPE_NAMES, TOLERANCES
 from .construction import build
 from .draws import randn
@@ -53,12 +53,7 @@ def try_draw(fs, spec, name, sample, dtype):
         if ratio > CONDITIONING_LIMIT:
             return False
     packed = sample.lengths is not None
-    tensors = {"input": x, **state_fields(module)}
-    if packed:
-        tensors["lengths"] = torch.tensor(sample.lengths, dtype=torch.int64)
-        tensors.update(packed_fields("packed", argument))
-    if states is not None:
-        tensors.update(zip(spec.state_names, states))
+    tensors = call_fields(spec, module, sample, x, argument, states)
     tensors.update(recorded)
     fs.write(name, tensors, CaseMetadata(
         module=spec.name, config=sample.config, dtype=dtype, training=sample.training, warnings=caught,

@@ -3,9 +3,9 @@ option grid, packed grid and training-mode dropout (`generate`), and over the in
 gradients (`generate_listed`)."""
 from ..constants import DTYPE_NAMES
 from ..gradient_case import gradient_case, gradient_cases
-from ..spec import ForwardInput, packed_input
+from ..spec import ForwardInput
 from .option_grid import grid_rows
-from .packed import draw_lengths
+from .packed import grid_samples
 
 
 def generate(fs, spec):
@@ -26,17 +26,8 @@ def generate(fs, spec):
                 **call)
             gradient_case(fs, spec, sample.name, sample, dtype)
     if spec.packed_grid is not None:
-        grid = spec.packed_grid
-        for name, options, call, dtype in grid_rows(fs, spec, grid):
-            batch = rng.randint(*grid.sizes["batch"])
-            lengths = draw_lengths(rng, batch, rng.randint(*grid.sizes["steps"]))
-            if call["enforce_sorted"]:
-                lengths.sort(reverse=True)
-            config = spec.config(**options, input_size=rng.randint(*grid.sizes["input_size"]),
-                                 hidden_size=rng.randint(*grid.sizes["hidden_size"]))
-            sample = packed_input("packed_grad_" + name, config, lengths, description="gradients, " + grid.description,
-                                  **call)
-            gradient_case(fs, spec, sample.name, sample, dtype)
+        for name, sample, dtype in grid_samples(fs, spec, "gradients, " + spec.packed_grid.description):
+            gradient_case(fs, spec, "packed_grad_" + name, sample, dtype)
     for sample in spec.dropout_inputs(spec):
         if sample.training:
             for dtype in sample.dtypes:

@@ -125,6 +125,9 @@ extension RNN {
         if let h0DType, h0DType != Scalar.dtype {
             throw .matmulDTypeMismatch(h0DType, weights: Scalar.dtype, bias: bias)
         }
+        // The output's shape must be one a tensor can have: an empty batch leaves the input's length
+        // unchecked by its (absent) data, and PyTorch's allocation of the output refuses it here.
+        _ = try Tensor<Scalar>.elementCount(of: [steps, batch, numDirections * hiddenSize])
         return Layout(steps: steps, batch: batch, isBatched: isBatched)
     }
 
@@ -133,11 +136,16 @@ extension RNN {
         _ input: Tensor<Scalar>, h0: Tensor<Scalar>?, layout: Layout, generator: inout TorchGenerator?
     ) -> (output: Tensor<Scalar>, hN: Tensor<Scalar>) {
         let (steps, batch) = (layout.steps, layout.batch)
+        let width = numDirections * hiddenSize
+        let hNShape = [numDirections * numLayers] + (layout.isBatched ? [batch] : []) + [hiddenSize]
+        // An empty batch has nothing to compute, at any length: the results are empty, as PyTorch's are
+        // (which it reaches after a step loop as long as the sequence).
+        guard batch > 0 else {
+            return (Tensor(unchecked: batchFirst ? [0, steps, width] : [steps, 0, width], scalars: []), Tensor(unchecked: hNShape, scalars: []))
+        }
         let rows = layout.isBatched && batchFirst ? input.transposingFirstTwoDimensions().scalars : input.scalars
         let (output, hN) = runLayers(
             rows, batchSizes: Array(repeating: batch, count: steps), h0: h0?.scalars, generator: &generator)
-        let width = numDirections * hiddenSize
-        let hNShape = [numDirections * numLayers] + (layout.isBatched ? [batch] : []) + [hiddenSize]
         let hNTensor = Tensor(unchecked: hNShape, scalars: hN)
         guard layout.isBatched else {
             return (Tensor(unchecked: [steps, width], scalars: output), hNTensor)

@@ -28,7 +28,7 @@ public struct CheckpointFile: Sendable {
         if ZipArchive.looksLikeZip(data) {
             let archive = try ZipArchive(data, context: name)
             if archive.entries.contains(where: { $0.name.hasSuffix("data.pkl") }) {
-                return CheckpointFile(format: "torch.save (ZIP)", value: try TorchCheckpoint.read(payload, archive: archive, context: name))
+                return CheckpointFile(format: "torch.save (ZIP)", value: try TorchCheckpoint.read(payload, archive: archive, context: name, limits: .default))
             }
             return CheckpointFile(format: "npz", value: dictionary(try NumPyArray.readArchive(archive, context: name)))
         }
@@ -36,7 +36,7 @@ public struct CheckpointFile: Sendable {
             return CheckpointFile(format: "npy", value: .tensor(try NumPyArray.read(data, context: name)))
         }
         if data.count > 13, data.dropFirst(4).prefix(TorchCheckpoint.legacyMagic.count).elementsEqual(TorchCheckpoint.legacyMagic) {
-            return CheckpointFile(format: "torch.save (legacy)", value: try TorchCheckpoint.read(payload, context: name))
+            return CheckpointFile(format: "torch.save (legacy)", value: try TorchCheckpoint.read(payload, context: name, limits: .default))
         }
         if data.count > 8, data[data.startIndex + 8] == UInt8(ascii: "{") {
             return CheckpointFile(format: "safetensors", value: dictionary(try Safetensors.read(data).tensors))

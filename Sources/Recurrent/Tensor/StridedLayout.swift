@@ -110,28 +110,6 @@ public struct StridedLayout: Hashable, Sendable {
         return count
     }
 
-    /// The storage position of every element, in row-major order. The caller checks the positions
-    /// lie inside the storage.
-    public var elementOffsets: [Int] {
-        let count = shape.reduce(1, *)
-        var result: [Int] = []
-        result.reserveCapacity(count)
-        var index = [Int](repeating: 0, count: shape.count)
-        for _ in 0..<count {
-            var position = offset
-            for d in index.indices { position += index[d] * strides[d] }
-            result.append(position)
-            var d = shape.count - 1
-            while d >= 0 {
-                index[d] += 1
-                if index[d] < shape[d] { break }
-                index[d] = 0
-                d -= 1
-            }
-        }
-        return result
-    }
-
     /// The view's elements in row-major order, read from `storage`.
     ///
     /// - Throws: `TorchError` as ``checkedCount(storageCount:elementSize:)`` throws it, for a view that

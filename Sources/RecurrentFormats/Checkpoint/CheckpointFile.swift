@@ -30,7 +30,7 @@ public struct CheckpointFile: Sendable {
             if archive.entries.contains(where: { $0.name.hasSuffix("data.pkl") }) {
                 return CheckpointFile(format: "torch.save (ZIP)", value: try TorchCheckpoint.read(payload, archive: archive, context: name, limits: .default))
             }
-            return CheckpointFile(format: "npz", value: dictionary(try NumPyArray.readArchive(archive, context: name)))
+            return CheckpointFile(format: "npz", value: dictionary(try NumPyArray.readArchive(archive, context: name, limits: .default)))
         }
         if data.starts(with: [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]) {
             return CheckpointFile(format: "npy", value: .tensor(try NumPyArray.read(data, context: name)))

@@ -22,64 +22,55 @@ public enum NumPyArray {
 
     /// Parses `.npy` bytes.
     ///
+    /// The header is read as NumPy reads it (see ``NumPyHeader``), at most 10,000 characters as
+    /// `np.load` allows by default; the shape must be one NumPy can lay out, and the data exactly what
+    /// it needs.
+    ///
     /// - Throws: ``FormatError`` for bytes that are not a `.npy` array this reader understands.
     public static func read(_ data: Data, context: String = "npy") throws(FormatError) -> AnyTensor {
         var reader = ByteReader(data, context: context)
         guard try reader.bytes(6).elementsEqual(magic) else { throw FormatError("\(context): not a .npy file (bad magic)") }
         let major = try reader.byte()
-        _ = try reader.byte()
+        let minor = try reader.byte()
         let headerLength: Int
-        switch major {
-        case 1: headerLength = try reader.count(2)
-        case 2, 3: headerLength = try reader.count(4)
-        default: throw FormatError("\(context): .npy version \(major) is not supported")
+        switch (major, minor) {
+        case (1, 0): headerLength = try reader.count(2)
+        case (2, 0), (3, 0): headerLength = try reader.count(4)
+        default: throw FormatError("\(context): .npy version \(major).\(minor) is not supported (1.0, 2.0 and 3.0 are)")
         }
-        let header = String(decoding: try reader.bytes(headerLength), as: UTF8.self)
-        guard let descr = field("descr", in: header), let fortran = field("fortran_order", in: header),
-            let shapeText = field("shape", in: header)
-        else { throw FormatError("\(context): malformed .npy header \(header)") }
-        let descrValue = descr.trimmingCharacters(in: CharacterSet(charactersIn: "'\""))
-        guard let dtype = DType(numpyDescr: descrValue) else {
-            throw FormatError("\(context): dtype \(descrValue) is not supported (little-endian float, int, uint8 and bool are)")
+        let headerBytes = [UInt8](try reader.bytes(headerLength))
+        // NumPy measures the header in characters: Latin-1 bytes before version 3, UTF-8 after.
+        let characters = major == 3 ? String(decoding: headerBytes, as: UTF8.self).unicodeScalars.count : headerBytes.count
+        guard characters <= NumPyHeader.maximumSize else {
+            throw FormatError("\(context): the header is \(characters) characters long, more than the \(NumPyHeader.maximumSize) np.load reads")
         }
-        var shape: [Int] = []
-        for part in shapeText.trimmingCharacters(in: CharacterSet(charactersIn: "()")).split(separator: ",") {
-            let text = part.trimmingCharacters(in: .whitespaces)
-            guard !text.isEmpty else { continue }
-            guard let value = Int(text), value >= 0 else { throw FormatError("\(context): bad shape \(shapeText)") }
-            shape.append(value)
+        let header: NumPyHeader
+        do {
+            header = try NumPyHeader(headerBytes, allowsLongSuffix: major < 3)
+        } catch {
+            throw FormatError("\(context): \(error.message)")
         }
-        var count = 1
-        for size in shape {
-            let (product, overflow) = count.multipliedReportingOverflow(by: size)
-            guard !overflow else { throw FormatError("\(context): impossibly large shape \(shape)") }
-            count = product
+        guard let dtype = DType(numpyDescr: header.descr) else {
+            throw FormatError("\(context): dtype \(header.descr) is not supported (little-endian float, int, uint8 and bool are)")
         }
-        let (byteCount, overflow) = count.multipliedReportingOverflow(by: dtype.byteCount)
-        guard !overflow, byteCount == reader.remaining else {
-            throw FormatError("\(context): shape \(shape) of \(descrValue) needs \(count) elements, but \(reader.remaining) bytes follow")
+        let shape = header.shape
+        let count: Int
+        do {
+            count = try StridedLayout.elementCount(of: shape, elementSize: dtype.byteCount)
+        } catch {
+            throw FormatError("\(context): shape \(shape) of \(header.descr) cannot be laid out: \(error.message)")
         }
-        let bytes = [UInt8](try reader.bytes(byteCount))
-        let isFortran = fortran.hasPrefix("True")
+        guard count * dtype.byteCount == reader.remaining else {
+            throw FormatError("\(context): shape \(shape) of \(header.descr) needs \(count) elements, but \(reader.remaining) bytes follow")
+        }
+        let bytes = [UInt8](try reader.bytes(reader.remaining))
         do {
             // Fortran order is C order of the reversed shape, transposed back.
-            let tensor = try AnyTensor(dtype: dtype, shape: isFortran ? shape.reversed() : shape, littleEndianBytes: bytes)
-            return isFortran ? tensor.reversingDimensions() : tensor
+            let tensor = try AnyTensor(dtype: dtype, shape: header.fortranOrder ? shape.reversed() : shape, littleEndianBytes: bytes)
+            return header.fortranOrder ? try tensor.reversingDimensions() : tensor
         } catch {
             throw FormatError("\(context): \(error)")
         }
-    }
-
-    /// The value of `key` in a header such as `{'descr': '<f4', 'fortran_order': False, 'shape': (3,), }`.
-    private static func field(_ key: String, in header: String) -> String? {
-        guard let keyRange = header.range(of: "'\(key)'") ?? header.range(of: "\"\(key)\"") else { return nil }
-        var rest = header[keyRange.upperBound...].drop { $0 == ":" || $0 == " " }
-        if rest.first == "(" {
-            guard let close = rest.firstIndex(of: ")") else { return nil }
-            return String(rest[...close])
-        }
-        rest = rest.prefix { $0 != "," && $0 != "}" }
-        return rest.trimmingCharacters(in: .whitespaces)
     }
 
     /// The `.npy` bytes of a tensor (version 1, C order, little-endian).
@@ -101,33 +92,75 @@ public enum NumPyArray {
     }
 
     /// Reads the arrays of an `.npz` archive, in the archive's order, named without `.npy`.
-    public static func readArchive(contentsOf url: URL) throws -> StateDict {
-        try readArchive(Data(contentsOf: url), context: url.lastPathComponent)
+    public static func readArchive(contentsOf url: URL, limits: ReadLimits = .default) throws -> StateDict {
+        try readArchive(Data(contentsOf: url), context: url.lastPathComponent, limits: limits)
     }
 
     /// Parses `.npz` bytes.
-    public static func readArchive(_ data: Data, context: String = "npz") throws(FormatError) -> StateDict {
-        try readArchive(try ZipArchive(data, context: context), context: context)
+    ///
+    /// - Throws: ``FormatError`` for a damaged archive or array, two arrays of one name (`x` and
+    ///   `x.npy`), or more arrays than `limits` allow.
+    public static func readArchive(_ data: Data, context: String = "npz", limits: ReadLimits = .default) throws(FormatError) -> StateDict {
+        try readArchive(try ZipArchive(data, context: context), context: context, limits: limits)
     }
 
     /// The arrays of an already parsed `.npz` archive.
-    static func readArchive(_ archive: ZipArchive, context: String) throws(FormatError) -> StateDict {
+    static func readArchive(_ archive: ZipArchive, context: String, limits: ReadLimits) throws(FormatError) -> StateDict {
+        let budget = ReadBudget(limits, fileSize: archive.data.count, context: context)
         var arrays = StateDict()
         for entry in archive.entries {
+            try budget.countTensor()
             guard entry.method == 0 else {
                 throw FormatError("\(context): '\(entry.name)' is compressed (numpy.savez_compressed); save with numpy.savez")
             }
             let name = entry.name.hasSuffix(".npy") ? String(entry.name.dropLast(4)) : entry.name
+            guard arrays[name] == nil else {
+                throw FormatError("\(context): two entries are read as the array '\(name)' (such as '\(name)' and '\(name).npy')")
+            }
             arrays[name] = try read(try archive.contents(of: entry, context: context), context: "\(context) \(entry.name)")
         }
         return arrays
     }
 
     /// Writes arrays as an `.npz` archive, as `numpy.savez(path, **arrays)` does.
+    ///
+    /// Each name becomes a path inside the archive (`name.npy`), which `unzip` would write out as
+    /// such: a name that could land outside the folder it is unpacked in, or that is not a plain
+    /// relative path (an absolute path, a `..` or `.` or empty component, a backslash or a control
+    /// character), is refused.
+    ///
+    /// - Throws: ``FormatError`` for such a name, and the file system's error when the file cannot be
+    ///   written.
     public static func writeArchive(_ arrays: StateDict, to url: URL) throws {
         var archive = ZipWriter(alignment: 1)
-        for (name, tensor) in arrays { archive.add(name + ".npy", encode(tensor)) }
+        for (name, tensor) in arrays {
+            try checkMemberName(name)
+            archive.add(name + ".npy", encode(tensor))
+        }
         try archive.finished().write(to: url, options: .atomic)
+    }
+
+    /// Refuses an array name that is not a plain relative path inside an archive.
+    static func checkMemberName(_ name: String) throws(FormatError) {
+        let components = name.split(separator: "/", omittingEmptySubsequences: false)
+        let unsafe: String? =
+            if name.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F || $0 == "\\" }) {
+                "a control character or a backslash"
+            } else if name.hasPrefix("/") {
+                "an absolute path"
+            } else if let bad = components.first(where: { $0.isEmpty || $0 == "." || $0 == ".." }) {
+                "a path component '\(bad)'"
+            } else if components.first?.dropFirst().first == ":" {
+                "a drive letter"
+            } else if name.utf8.count > 0xFFFF - 4 {
+                "more bytes than a ZIP entry name holds"
+            } else {
+                nil
+            }
+        if let unsafe {
+            throw FormatError(
+                "the array name '\(name)' has \(unsafe), and would not stay a plain path inside the .npz archive; rename the tensor")
+        }
     }
 }
 
@@ -157,17 +190,18 @@ extension DType {
 
 extension AnyTensor {
     /// The tensor with its dimensions in reverse order (a full transpose).
-    func reversingDimensions() -> AnyTensor {
+    func reversingDimensions() throws(TorchError) -> AnyTensor {
         let shape = self.shape
         guard shape.count > 1 else { return self }
-        let reversedShape = Array(shape.reversed())
         // Element (a, b, ...) of the result is element (..., b, a) here.
-        let order = StridedLayout(shape: reversedShape, strides: StridedLayout.contiguousStrides(for: shape).reversed()).elementOffsets
-        let width = dtype.byteCount
-        let bytes = littleEndianBytes
-        var result: [UInt8] = []
-        result.reserveCapacity(bytes.count)
-        for offset in order { result.append(contentsOf: bytes[(offset * width)..<((offset + 1) * width)]) }
-        return (try? AnyTensor(dtype: dtype, shape: reversedShape, littleEndianBytes: result)) ?? self
+        let layout = StridedLayout(shape: shape.reversed(), strides: StridedLayout.contiguousStrides(for: shape).reversed())
+        switch self {
+        case .float32(let tensor): return .float32(try Tensor(shape: layout.shape, scalars: try layout.gathering(from: tensor.scalars)))
+        case .float64(let tensor): return .float64(try Tensor(shape: layout.shape, scalars: try layout.gathering(from: tensor.scalars)))
+        case .raw(let raw):
+            let width = dtype.byteCount
+            let bytes = StridedLayout(shape: layout.shape + [width], strides: layout.strides.map { $0 * width } + [1])
+            return .raw(try RawTensor(dtype: dtype, shape: layout.shape, bytes: try bytes.gathering(from: raw.bytes)))
+        }
     }
 }

@@ -73,14 +73,17 @@ public enum NumPyArray {
         }
     }
 
-    /// The `.npy` bytes of a tensor (version 1, C order, little-endian).
+    /// The `.npy` bytes of a tensor (C order, little-endian; version 1.0, or 2.0 when the header needs
+    /// more than 64 KiB, as `numpy.save` chooses).
     public static func encode(_ tensor: AnyTensor) -> Data {
         let shape = tensor.shape.count == 1 ? "(\(tensor.shape[0]),)" : "(" + tensor.shape.map(String.init).joined(separator: ", ") + ")"
         var header = "{'descr': '\(tensor.dtype.numpyDescr)', 'fortran_order': False, 'shape': \(shape), }"
-        let unpadded = 10 + header.utf8.count + 1
+        // As numpy.save: version 1.0 while the header's length fits in 2 bytes, 2.0 (4 bytes) beyond.
+        let isLong = 10 + header.utf8.count + 1 > 0xFFFF
+        let unpadded = (isLong ? 12 : 10) + header.utf8.count + 1
         header += String(repeating: " ", count: (64 - unpadded % 64) % 64) + "\n"
-        var data = Data(magic + [1, 0])
-        data.appendLittleEndian(UInt16(header.utf8.count))
+        var data = Data(magic + (isLong ? [2, 0] : [1, 0]))
+        if isLong { data.appendLittleEndian(UInt32(header.utf8.count)) } else { data.appendLittleEndian(UInt16(header.utf8.count)) }
         data.append(contentsOf: Array(header.utf8))
         data.append(contentsOf: tensor.littleEndianBytes)
         return data

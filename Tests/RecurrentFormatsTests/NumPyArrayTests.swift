@@ -109,6 +109,14 @@ struct NumPyArrayTests {
         #expect(compressed == (try NumPyArray.readArchive(contentsOf: folder.appendingPathComponent("plain.npz"))))
     }
 
+    @Test("a shape whose header needs more than 64 KiB is written as version 2.0, as numpy.save writes it")
+    func longHeader() throws {
+        let data = NumPyArray.encode(.float32(try Tensor(shape: Array(repeating: 1, count: 30_000), scalars: [5])))
+        #expect(Array(data[6..<8]) == [2, 0])
+        let length = Int(data[8]) | Int(data[9]) << 8 | Int(data[10]) << 16 | Int(data[11]) << 24
+        #expect((12 + length) % 64 == 0 && data.count == 12 + length + 4)
+    }
+
     @Test("bad headers and wrong sizes are refused", arguments: [Data("not numpy".utf8), Data([0x93] + Array("NUMPY".utf8) + [9, 0, 0, 0])])
     func refused(_ data: Data) {
         #expect(throws: FormatError.self) { try NumPyArray.read(data) }

@@ -26,7 +26,7 @@ struct SafetensorsTests {
     @Test("what is written reads back the same, tensors and metadata")
     func roundTrip() throws {
         let original = try Self.sample()
-        let encoded = Safetensors.encode(original)
+        let encoded = try Safetensors.encode(original)
         let headerLength = encoded.prefix(8).reversed().reduce(0) { $0 << 8 | Int($1) }
         #expect(headerLength % 8 == 0, "the header is padded to 8 bytes")
         let decoded = try Safetensors.read(encoded)

@@ -3,19 +3,6 @@ import Recurrent
 import Testing
 @testable import RecurrentFormats
 
-/// The package's `fixtures/checkpoints/`.
-let checkpointDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().appendingPathComponent("fixtures/checkpoints")
-
-/// A torch.save ZIP archive with the given pickle and records.
-func archive(pickle: [UInt8], records: [String: Data] = [:]) -> Data {
-    var writer = ZipWriter()
-    writer.add("archive/data.pkl", Data(pickle))
-    writer.add("archive/byteorder", Data("little".utf8))
-    for (name, data) in records.sorted(by: { $0.key < $1.key }) { writer.add("archive/data/\(name)", data) }
-    return writer.finished()
-}
-
 /// The pickle of `{'w': tensor}`, the tensor a view of storage `key` of `count` float32 elements.
 func tensorPickle(count: Int, offset: Int = 0, size: [Int], stride: [Int], key: String = "0") -> [UInt8] {
     var pickle = PickleWriter()
@@ -28,8 +15,6 @@ func tensorPickle(count: Int, offset: Int = 0, size: [Int], stride: [Int], key: 
     pickle.stop()
     return [UInt8](pickle.data)
 }
-
-func floats(_ values: [Float]) -> Data { Data(values.flatMap { withUnsafeBytes(of: $0.bitPattern.littleEndian, Array.init) }) }
 
 @Suite("torch.save files: read, written, and refused when hostile")
 struct TorchCheckpointTests {
@@ -68,14 +53,14 @@ struct TorchCheckpointTests {
         ("forbidden global os.system", archive(pickle: [0x80, 2, 0x63] + Array("os\nsystem\n".utf8) + [0x58, 2, 0, 0, 0] + Array("ls".utf8) + [0x85, 0x52, 0x2E]), "os.system"),
         ("forbidden global builtins.eval", archive(pickle: [0x80, 2, 0x63] + Array("builtins\neval\n".utf8) + [0x29, 0x52, 0x2E]), "builtins.eval"),
         ("deeply nested pickle", archive(pickle: [0x80, 2] + Array(repeating: 0x5D, count: 100_000) + Array(repeating: 0x61, count: 99_999) + [0x2E]), "nest deeper"),
-        ("memo bomb", archive(pickle: memoBomb()), "more than"),
+        ("memo bomb", archive(pickle: memoBomb()), "would take the read past"),
         ("string longer than the file", archive(pickle: [0x80, 2, 0x58, 0xF0, 0xFF, 0xFF, 0xFF, 0x41, 0x2E]), "outside"),
         ("unknown opcode", archive(pickle: [0x80, 2, 0xFF, 0x2E]), "unsupported pickle opcode"),
         ("missing record", archive(pickle: tensorPickle(count: 4, size: [4], stride: [1])), "missing"),
         ("storage larger than its record", archive(pickle: tensorPickle(count: 400, size: [4], stride: [1]), records: ["0": floats([1, 2, 3, 4])]), "claims 400"),
-        ("view beyond its storage", archive(pickle: tensorPickle(count: 4, offset: 2, size: [4], stride: [1]), records: ["0": floats([1, 2, 3, 4])]), "reaches element"),
-        ("huge claimed shape", archive(pickle: tensorPickle(count: 4, size: [1 << 40, 1 << 40], stride: [1, 1]), records: ["0": floats([1, 2, 3, 4])]), "impossibly large"),
-        ("negative stride", archive(pickle: tensorPickle(count: 4, size: [4], stride: [-1]), records: ["0": floats([1, 2, 3, 4])]), "invalid size"),
+        ("view beyond its storage", archive(pickle: tensorPickle(count: 4, offset: 2, size: [4], stride: [1]), records: ["0": floats([1, 2, 3, 4])]), "out of bounds"),
+        ("huge claimed shape", archive(pickle: tensorPickle(count: 4, size: [1 << 40, 1 << 40], stride: [1, 1]), records: ["0": floats([1, 2, 3, 4])]), "overflowed"),
+        ("negative stride", archive(pickle: tensorPickle(count: 4, size: [4], stride: [-1]), records: ["0": floats([1, 2, 3, 4])]), "strides=[-1]"),
         ("truncated archive", archive(pickle: tensorPickle(count: 4, size: [4], stride: [1]), records: ["0": floats([1, 2, 3, 4])]).prefix(300), "ZIP"),
         ("not a checkpoint", Data("hello".utf8), "not a torch.save file"),
     ]

@@ -85,6 +85,11 @@ extension RNN {
         var steps: Int
         var batch: Int
         var isBatched: Bool
+
+        /// Each step's rows for the kernels: `batch` at every step, or no steps at all for an empty
+        /// batch, which has nothing to compute at any length (PyTorch returns empty results too, after a
+        /// step loop as long as the sequence).
+        var batchSizes: [Int] { batch > 0 ? Array(repeating: batch, count: steps) : [] }
     }
 
     /// PyTorch's checks for a non-packed forward, in PyTorch's order.
@@ -119,6 +124,9 @@ extension RNN {
         }
         guard steps > 0 else { throw .runtimeError("Expected sequence length to be larger than 0 in RNN") }
         try checkStateDType(h0DType)
+        // The output's shape must be one a tensor can have: an empty batch leaves the input's length
+        // unchecked by its (absent) data, and PyTorch's allocation of the output refuses it here.
+        _ = try Tensor<Scalar>.elementCount(of: [steps, batch, numDirections * hiddenSize])
         return Layout(steps: steps, batch: batch, isBatched: isBatched)
     }
 
@@ -152,8 +160,7 @@ extension RNN {
         _ input: Tensor<Scalar>, h0: Tensor<Scalar>?, layout: Layout, generator: inout TorchGenerator?
     ) -> (output: Tensor<Scalar>, hN: Tensor<Scalar>) {
         let rows = layout.isBatched && batchFirst ? input.transposingFirstTwoDimensions().scalars : input.scalars
-        let (output, hN, _) = runLayers(
-            rows, batchSizes: Array(repeating: layout.batch, count: layout.steps), h0: h0?.scalars, generator: &generator)
+        let (output, hN, _) = runLayers(rows, batchSizes: layout.batchSizes, h0: h0?.scalars, generator: &generator)
         return (shapedOutput(output, layout), shapedStates(hN, layout))
     }
 

@@ -97,7 +97,7 @@ extension RNN {
         let layout = try validate(
             inputShape: input.shape, inputDType: Scalar.dtype, h0Shape: h0?.shape, h0DType: h0 == nil ? nil : Scalar.dtype)
         let rows = layout.isBatched && batchFirst ? input.transposingFirstTwoDimensions().scalars : input.scalars
-        let batchSizes = Array(repeating: layout.batch, count: layout.steps)
+        let batchSizes = layout.batchSizes
         let (output, hN, layers) = runLayers(rows, batchSizes: batchSizes, h0: h0?.scalars, generator: &generator, keepingLayers: true)
         let trace = Trace(
             model: self, inputRows: rows, h0: h0?.scalars, batchSizes: batchSizes, layers: layers, form: .padded(layout),

@@ -26,8 +26,8 @@ public enum PaddingSide: String, Hashable, Sendable, CaseIterable {
 ///   - paddingValue: The value of the padding elements.
 ///   - paddingSide: Whether the padding goes after (`.right`) or before (`.left`) each sequence.
 /// - Returns: A `(T, B, *)` tensor, `T` being the longest length.
-/// - Throws: `TorchError` with PyTorch's message for an empty list or trailing dimensions that do not
-///   broadcast to the first sequence's.
+/// - Throws: `TorchError` with PyTorch's message for an empty list, trailing dimensions that do not
+///   broadcast to the first sequence's, or a result too large to lay out.
 public func padSequence<Scalar>(
     _ sequences: [Tensor<Scalar>], batchFirst: Bool = false, paddingValue: Double = 0, paddingSide: PaddingSide = .right
 ) throws(TorchError) -> Tensor<Scalar> {
@@ -36,8 +36,10 @@ public func padSequence<Scalar>(
     let trailing = Array(first.shape.dropFirst())
     let inner = trailing.reduce(1, *)
     let longest = sequences.map { $0.shape[0] }.max() ?? 0
-    var result = [Scalar](repeating: Scalar(paddingValue), count: sequences.count * longest * inner)
-    for (b, sequence) in sequences.enumerated() {
+    var result = [Scalar](
+        repeating: Scalar(paddingValue), count: try Tensor<Scalar>.elementCount(of: [longest, sequences.count] + trailing))
+    // Without elements (a trailing size of 0) there is nothing to place, however long the sequences.
+    for (b, sequence) in sequences.enumerated() where !result.isEmpty {
         let length = sequence.shape[0]
         let values = try sequence.broadcast(to: [length] + trailing).scalars
         let start = paddingSide == .right ? 0 : longest - length
@@ -114,7 +116,8 @@ public func packPaddedSequence<Scalar>(
 ///   - paddingValue: The value of the padding elements.
 ///   - totalLength: Pads to exactly this many steps (at least the longest length) when given.
 /// - Returns: The padded tensor and each sequence's length, both in the caller's original batch order.
-/// - Throws: PyTorch's `ValueError` when `totalLength` is below the longest length.
+/// - Throws: PyTorch's `ValueError` when `totalLength` is below the longest length, and its
+///   `RuntimeError` when the padded result is too large to lay out.
 public func padPackedSequence<Scalar>(
     _ sequence: PackedSequence<Scalar>, batchFirst: Bool = false, paddingValue: Double = 0, totalLength: Int? = nil
 ) throws(TorchError) -> (padded: Tensor<Scalar>, lengths: [Int]) {
@@ -128,7 +131,7 @@ public func padPackedSequence<Scalar>(
     let batch = sequence.batchSizes.first ?? 0
     let trailing = Array(sequence.data.shape.dropFirst())
     let inner = trailing.reduce(1, *)
-    var result = [Scalar](repeating: Scalar(paddingValue), count: steps * batch * inner)
+    var result = [Scalar](repeating: Scalar(paddingValue), count: try Tensor<Scalar>.elementCount(of: [steps, batch] + trailing))
     var row = 0
     for (t, size) in sequence.batchSizes.enumerated() {
         let source = sequence.data.scalars[(row * inner)..<((row + size) * inner)]

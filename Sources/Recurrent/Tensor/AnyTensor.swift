@@ -88,9 +88,8 @@ public struct RawTensor: Sendable, Hashable {
     ///
     /// - Throws: `TorchError` when a dimension is negative or the byte count does not match.
     public init(dtype: DType, shape: [Int], bytes: [UInt8]) throws(TorchError) {
-        let count = try Tensor<Double>.elementCount(of: shape)
-        let (needed, overflow) = count.multipliedReportingOverflow(by: dtype.byteCount)
-        guard !overflow, needed == bytes.count else {
+        let count = try StridedLayout.elementCount(of: shape, elementSize: dtype.byteCount)
+        guard count * dtype.byteCount == bytes.count else {
             throw TorchError(
                 .runtimeError,
                 "a \(dtype.rawValue) tensor of shape \(formatList(shape)) needs \(count) x \(dtype.byteCount) bytes, got \(bytes.count)")

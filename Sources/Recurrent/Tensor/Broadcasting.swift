@@ -30,7 +30,14 @@ extension Tensor where Scalar: RecurrentScalar {
             step *= shape[d]
         }
         var sums = [Double](repeating: 0, count: shape.reduce(1, *))
-        for (element, target) in StridedLayout(shape: self.shape, strides: strides).elementOffsets.enumerated() {
+        // The target position of each element: the broadcast view's gathering of the positions.
+        let targets: [Int]
+        do {
+            targets = try StridedLayout(shape: self.shape, strides: strides).gathering(from: Array(sums.indices))
+        } catch {
+            preconditionFailure("a broadcast view lies inside the shape it broadcasts from: \(error)")
+        }
+        for (element, target) in targets.enumerated() {
             sums[target] += Double(scalars[element])
         }
         return Tensor(unchecked: shape, scalars: sums.map { Scalar($0) })

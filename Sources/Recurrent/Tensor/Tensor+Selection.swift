@@ -13,18 +13,21 @@ extension Tensor {
         if let outside = indices.first(where: { $0 < 0 || $0 >= size }) {
             throw .runtimeError("INDICES element is out of DATA bounds, id=\(outside) axis_dim=\(size)")
         }
+        var newShape = shape
+        newShape[dimension] = indices.count
+        let count = try Self.elementCount(of: newShape)
+        // An empty result: the loops below would still walk every outer index of an empty tensor.
+        guard count > 0 else { return Tensor(unchecked: newShape, scalars: []) }
         let outer = shape[..<dimension].reduce(1, *)
         let inner = shape[(dimension + 1)...].reduce(1, *)
         var result = [Scalar]()
-        result.reserveCapacity(outer * indices.count * inner)
+        result.reserveCapacity(count)
         for o in 0..<outer {
             for index in indices {
                 let start = (o * size + index) * inner
                 result.append(contentsOf: scalars[start..<(start + inner)])
             }
         }
-        var newShape = shape
-        newShape[dimension] = indices.count
         return Tensor(unchecked: newShape, scalars: result)
     }
 
@@ -71,58 +74,6 @@ extension Tensor {
             strides[target.count - rank + d] = shape[d] == 1 ? 0 : step
             step *= shape[d]
         }
-        let result = StridedLayout(shape: target, strides: strides).elementOffsets.map { scalars[$0] }
-        return Tensor(unchecked: target, scalars: result)
-    }
-}
-
-/// Where the elements of a strided view lie in its storage: PyTorch's size, stride and storage offset.
-package struct StridedLayout: Hashable, Sendable {
-    /// The size of each dimension.
-    package var shape: [Int]
-    /// How far apart, in elements, neighbours along each dimension are (0 repeats an element).
-    package var strides: [Int]
-    /// The storage position of the first element.
-    package var offset: Int
-
-    /// A view of `shape` with the given strides, starting at `offset`.
-    package init(shape: [Int], strides: [Int], offset: Int = 0) {
-        self.shape = shape
-        self.strides = strides
-        self.offset = offset
-    }
-
-    /// The strides of a contiguous row-major tensor of `shape`.
-    package static func contiguousStrides(for shape: [Int]) -> [Int] {
-        var strides = [Int](repeating: 1, count: shape.count)
-        for d in stride(from: shape.count - 2, through: 0, by: -1) { strides[d] = strides[d + 1] * max(shape[d + 1], 1) }
-        return strides
-    }
-
-    /// Whether the view is the contiguous row-major layout (dimensions of size 1 aside).
-    package var isContiguous: Bool {
-        zip(shape, zip(strides, Self.contiguousStrides(for: shape))).allSatisfy { $0 == 1 || $1.0 == $1.1 }
-    }
-
-    /// The storage position of every element, in row-major order. The caller checks the positions
-    /// lie inside the storage.
-    package var elementOffsets: [Int] {
-        let count = shape.reduce(1, *)
-        var result: [Int] = []
-        result.reserveCapacity(count)
-        var index = [Int](repeating: 0, count: shape.count)
-        for _ in 0..<count {
-            var position = offset
-            for d in index.indices { position += index[d] * strides[d] }
-            result.append(position)
-            var d = shape.count - 1
-            while d >= 0 {
-                index[d] += 1
-                if index[d] < shape[d] { break }
-                index[d] = 0
-                d -= 1
-            }
-        }
-        return result
+        return Tensor(unchecked: target, scalars: try StridedLayout(shape: target, strides: strides).gathering(from: scalars))
     }
 }

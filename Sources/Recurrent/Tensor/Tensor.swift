@@ -75,6 +75,10 @@ public struct Tensor<Scalar: BinaryFloatingPoint & Sendable>: Sendable, Hashable
     /// time-major `(L, N, ·)` tensors.
     func transposingFirstTwoDimensions() -> Tensor {
         guard rank >= 2 else { return self }
+        var newShape = shape
+        newShape.swapAt(0, 1)
+        // No element to move: the block loops below would still walk every (row, column) block.
+        guard !scalars.isEmpty else { return Tensor(unchecked: newShape, scalars: []) }
         let (a, b) = (shape[0], shape[1])
         let inner = shape.dropFirst(2).reduce(1, *)
         let result = [Scalar](unsafeUninitializedCapacity: scalars.count) { target, initialized in
@@ -94,27 +98,13 @@ public struct Tensor<Scalar: BinaryFloatingPoint & Sendable>: Sendable, Hashable
             }
             initialized = scalars.count
         }
-        var newShape = shape
-        newShape.swapAt(0, 1)
         return Tensor(unchecked: newShape, scalars: result)
     }
 
-    /// The number of elements a shape holds, or PyTorch's error for a negative dimension.
+    /// The number of elements a shape holds, or PyTorch's error for a shape no tensor can have (see
+    /// ``StridedLayout/elementCount(of:elementSize:)``).
     static func elementCount(of shape: [Int]) throws(TorchError) -> Int {
-        if let negative = shape.first(where: { $0 < 0 }) {
-            throw TorchError(
-                .runtimeError,
-                "Trying to create tensor with negative dimension \(negative): \(formatList(shape))")
-        }
-        var count = 1
-        for dimension in shape {
-            let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
-            guard !overflow else {
-                throw TorchError(.runtimeError, "numel: integer multiplication overflow for shape \(formatList(shape))")
-            }
-            count = product
-        }
-        return count
+        try StridedLayout.elementCount(of: shape, elementSize: MemoryLayout<Scalar>.size)
     }
 }
 

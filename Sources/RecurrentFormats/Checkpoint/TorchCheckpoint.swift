@@ -22,110 +22,96 @@ public enum TorchCheckpoint {
 
     /// Reads a `torch.save` file.
     ///
-    /// - Throws: ``FormatError`` for a file that is damaged, hostile, or not a `torch.save` file, and
-    ///   ``FileError`` when it cannot be read.
-    public static func read(contentsOf url: URL) throws -> CheckpointValue {
+    /// - Throws: ``FormatError`` for a file that is damaged, hostile, not a `torch.save` file, or asks
+    ///   for more than `limits` allow, and ``FileError`` when it cannot be read.
+    public static func read(contentsOf url: URL, limits: ReadLimits = .default) throws -> CheckpointValue {
         let (data, handle) = try FileAccess.mapped(url)
         defer { try? handle.close() }
-        return try read(Payload(data: data, file: handle), context: url.lastPathComponent)
+        return try read(Payload(data: data, file: handle), context: url.lastPathComponent, limits: limits)
     }
 
     /// Reads the bytes of a `torch.save` file.
     ///
-    /// - Throws: ``FormatError`` for bytes that are damaged, hostile, or not a `torch.save` file.
-    public static func read(_ data: Data) throws(FormatError) -> CheckpointValue {
-        try read(Payload(data: data, file: nil), context: "checkpoint")
+    /// - Throws: ``FormatError`` for bytes that are damaged, hostile, not a `torch.save` file, or ask
+    ///   for more than `limits` allow.
+    public static func read(_ data: Data, limits: ReadLimits = .default) throws(FormatError) -> CheckpointValue {
+        try read(Payload(data: data, file: nil), context: "checkpoint", limits: limits)
     }
 
     /// Reads a `torch.save` file from its payload; `archive` is the payload's ZIP directory when the
     /// caller has already parsed it.
-    static func read(_ payload: Payload, archive: ZipArchive? = nil, context: String) throws(FormatError) -> CheckpointValue {
+    static func read(
+        _ payload: Payload, archive: ZipArchive? = nil, context: String, limits: ReadLimits
+    ) throws(FormatError) -> CheckpointValue {
         let data = payload.data
-        var root = Unpickler.Object.none
-        var storages: [String: Range<Int>] = [:]
-        // What the unpicklers built is taken apart at the end, after the values are made.
-        var built: [Unpickler.Object] = []
-        defer { Unpickler.dismantle(built + [root]) }
+        let budget = ReadBudget(limits, fileSize: data.count, context: context)
+        // What the unpicklers build is taken apart at the end, after the values are made.
+        let graph = ObjectGraph()
+        defer { graph.dismantle() }
+        let root: Unpickler.Object
+        var records: [String: Range<Int>] = [:]
         if ZipArchive.looksLikeZip(data) {
             let archive = if let archive { archive } else { try ZipArchive(data, context: context) }
-            guard let pickle = archive.entries.first(where: { $0.name.hasSuffix("data.pkl") }) else {
-                throw FormatError("\(context): the archive has no data.pkl record; it is not a torch.save file")
-            }
-            let prefix = String(pickle.name.dropLast("data.pkl".count))
-            if let order = archive.entries.first(where: { $0.name == prefix + "byteorder" }) {
+            let prefix = try archive.torchPrefix(context: context)
+            if let order = archive.entry(named: prefix + "byteorder") {
                 let text = String(decoding: try archive.contents(of: order, context: context), as: UTF8.self)
                 guard text == "little" else { throw FormatError("\(context): byteorder '\(text)' is not supported; only little-endian files are read") }
             }
-            var unpickler = Unpickler(try archive.contents(of: pickle, context: context), context: context + " data.pkl")
-            defer { built += unpickler.retained }
+            let unpickler = Unpickler(
+                try archive.contents(of: prefix + "data.pkl", context: context), context: context + " data.pkl", graph: graph, budget: budget)
             root = try unpickler.load()
             for entry in archive.entries where entry.name.hasPrefix(prefix + "data/") {
                 guard entry.method == 0 else { throw FormatError("\(context): '\(entry.name)' is compressed") }
-                storages[String(entry.name.dropFirst(prefix.count + 5))] = entry.range
+                records[String(entry.name.dropFirst(prefix.count + 5))] = entry.range
             }
         } else if data.count > 13, data.dropFirst(4).prefix(legacyMagic.count).elementsEqual(legacyMagic) {
-            (root, storages) = try readLegacy(data, context: context, built: &built)
+            (root, records) = try readLegacy(data, context: context, graph: graph, budget: budget)
         } else {
             throw FormatError("\(context): not a torch.save file (neither a ZIP archive nor the legacy format)")
         }
-        var materializer = Materializer(payload: payload, storages: storages, context: context)
-        return try materializer.value(root, depth: 0)
+        var materializer = Materializer(payload: payload, records: records, context: context, budget: budget)
+        return try materializer.value(root)
     }
 
     /// The legacy stream: magic number, protocol version, system info, the object, the storage keys,
     /// then each storage as an 8-byte element count and its bytes.
     private static func readLegacy(
-        _ data: Data, context: String, built: inout [Unpickler.Object]
+        _ data: Data, context: String, graph: ObjectGraph, budget: ReadBudget
     ) throws(FormatError) -> (Unpickler.Object, [String: Range<Int>]) {
         var position = data.startIndex
-        func next(legacy: Bool = false) throws(FormatError) -> Unpickler.Object {
-            var unpickler = Unpickler(data, at: position - data.startIndex, context: context, legacy: legacy)
-            defer { built += unpickler.retained }
+        func next(legacy: Bool = false) throws(FormatError) -> (Unpickler.Object, Unpickler) {
+            let unpickler = Unpickler(data, at: position - data.startIndex, context: context, legacy: legacy, graph: graph, budget: budget)
             let value = try unpickler.load()
             position = data.startIndex + unpickler.position
-            return value
+            return (value, unpickler)
         }
         _ = try next()
-        guard case .int(1001) = try next() else { throw FormatError("\(context): unsupported legacy protocol version") }
-        guard case .dict(let info) = try next() else { throw FormatError("\(context): damaged legacy system info") }
+        guard case .int(1001) = try next().0 else { throw FormatError("\(context): unsupported legacy protocol version") }
+        guard case .dict(let info) = try next().0 else { throw FormatError("\(context): damaged legacy system info") }
         if let entry = info.entries.first(where: { if case .string("little_endian") = $0.key { true } else { false } }),
             case .bool(false) = entry.value
         {
             throw FormatError("\(context): big-endian legacy files are not supported")
         }
-        let root = try next(legacy: true)
-        guard case .list(let keys) = try next() else { throw FormatError("\(context): damaged legacy storage list") }
+        // The storages the object claims, each with its element type, stand in for a search of the
+        // object for each listed key.
+        let (root, unpickler) = try next(legacy: true)
+        guard case .list(let keys) = try next().0 else { throw FormatError("\(context): damaged legacy storage list") }
         var reader = ByteReader(data, context: context, position: position - data.startIndex)
-        var storages: [String: Range<Int>] = [:]
+        var records: [String: Range<Int>] = [:]
         for key in keys.items {
             guard case .string(let name) = key else { throw FormatError("\(context): a legacy storage key is not a string") }
+            guard let storage = unpickler.storages[name] else {
+                throw FormatError("\(context): storage \(name) is listed but no tensor uses it")
+            }
+            guard records[name] == nil else { throw FormatError("\(context): storage \(name) is listed twice") }
             let count = try reader.count(8)
-            let size = try legacyElementSize(of: name, in: root, context: context)
-            let (bytes, overflow) = count.multipliedReportingOverflow(by: size)
+            let (bytes, overflow) = count.multipliedReportingOverflow(by: storage.dtype.byteCount)
             guard !overflow else { throw FormatError("\(context): storage \(name) claims \(count) elements") }
-            storages[name] = try reader.range(reader.position, bytes).relative(to: data)
+            records[name] = try reader.range(reader.position, bytes).relative(to: data)
             reader.position += bytes
         }
-        return (root, storages)
-    }
-
-    private static func legacyElementSize(of key: String, in root: Unpickler.Object, context: String) throws(FormatError) -> Int {
-        var found: Int?
-        var visited = 0
-        func visit(_ object: Unpickler.Object, _ depth: Int) {
-            guard found == nil, depth < Unpickler.maximumDepth, visited < 1_000_000 else { return }
-            visited += 1
-            switch object {
-            case .tensor(let tensor) where tensor.storage.key == key: found = tensor.storage.dtype.byteCount
-            case .storage(let storage) where storage.key == key: found = storage.dtype.byteCount
-            case .list(let box), .tuple(let box): box.items.forEach { visit($0, depth + 1) }
-            case .dict(let box): box.entries.forEach { visit($0.value, depth + 1) }
-            default: break
-            }
-        }
-        visit(root, 0)
-        guard let found else { throw FormatError("\(context): storage \(key) is listed but no tensor uses it") }
-        return found
+        return (root, records)
     }
 }
 
@@ -155,153 +141,5 @@ struct Payload {
             guard count > 0 else { throw FormatError("\(context): reading \(range.count) bytes at \(range.lowerBound) failed") }
             done += count
         }
-    }
-}
-
-/// Turns the unpickler's objects into ``CheckpointValue``s, loading each storage once.
-private struct Materializer {
-    enum Storage {
-        case float32([Float])
-        case float64([Double])
-        case raw(DType, [UInt8])
-    }
-
-    let payload: Payload
-    let storages: [String: Range<Int>]
-    let context: String
-    var loaded: [String: Storage] = [:]
-    var produced = 0
-
-    init(payload: Payload, storages: [String: Range<Int>], context: String) {
-        self.payload = payload
-        self.storages = storages
-        self.context = context
-    }
-
-    mutating func value(_ object: Unpickler.Object, depth: Int) throws(FormatError) -> CheckpointValue {
-        guard depth < Unpickler.maximumDepth else {
-            throw FormatError("\(context): containers nest deeper than \(Unpickler.maximumDepth) levels (or refer to themselves)")
-        }
-        produced += 1
-        guard produced <= Unpickler.maximumValues else {
-            throw FormatError("\(context): the pickle expands to more than \(Unpickler.maximumValues) values")
-        }
-        switch object {
-        case .none: return .none
-        case .bool(let value): return .bool(value)
-        case .int(let value): return .int(value)
-        case .bigInt(let bytes): return .bigInt(bytes)
-        case .float(let value): return .float(value)
-        case .string(let value): return .string(value)
-        case .bytes(let value): return .bytes(value)
-        case .list(let box):
-            var items: [CheckpointValue] = []
-            for item in box.items { items.append(try value(item, depth: depth + 1)) }
-            return .list(items)
-        case .tuple(let box):
-            var values: [CheckpointValue] = []
-            for item in box.items { values.append(try value(item, depth: depth + 1)) }
-            return .tuple(values)
-        case .dict(let box):
-            var entries: [CheckpointValue.Entry] = []
-            for entry in box.entries {
-                entries.append(.init(key: try value(entry.key, depth: depth + 1), value: try value(entry.value, depth: depth + 1)))
-            }
-            return .dict(entries)
-        case .global(let module, let name):
-            throw FormatError("\(context): the global \(module).\(name) stands where a value should be")
-        case .storage(let storage):
-            throw FormatError("\(context): storage \(storage.key) stands where a value should be")
-        case .tensor(let reference):
-            return .tensor(try tensor(reference))
-        }
-    }
-
-    private mutating func tensor(_ reference: Unpickler.TensorReference) throws(FormatError) -> AnyTensor {
-        let storage = try load(reference.storage)
-        let shape = reference.shape
-        let strides = reference.strides
-        let name = "tensor on storage \(reference.storage.key)"
-        guard shape.count == strides.count, shape.allSatisfy({ $0 >= 0 }), strides.allSatisfy({ $0 >= 0 }), reference.offset >= 0 else {
-            throw FormatError("\(context): \(name) has an invalid size \(shape), stride \(strides) or offset \(reference.offset)")
-        }
-        var count = 1
-        var last = reference.offset
-        for (size, stride) in zip(shape, strides) {
-            let (product, overflow) = count.multipliedReportingOverflow(by: size)
-            guard !overflow else { throw FormatError("\(context): \(name) has an impossibly large size \(shape)") }
-            count = product
-            guard size > 0 else { continue }
-            let (reach, overflowReach) = (size - 1).multipliedReportingOverflow(by: stride)
-            let (sum, overflowSum) = last.addingReportingOverflow(reach)
-            guard !overflowReach, !overflowSum else { throw FormatError("\(context): \(name) reaches impossibly far") }
-            last = sum
-        }
-        if count > 0 && last >= reference.storage.count {
-            throw FormatError(
-                "\(context): \(name) (size \(shape), stride \(strides), offset \(reference.offset)) reaches element \(last) "
-                    + "of a storage of \(reference.storage.count)")
-        }
-        let indices = elementOffsets(shape: shape, strides: strides, offset: reference.offset, count: count)
-        do {
-            switch storage {
-            case .float32(let values):
-                return .float32(try Tensor(shape: shape, scalars: indices.map { $0.map { values[$0] } } ?? Array(values[reference.offset..<(reference.offset + count)])))
-            case .float64(let values):
-                return .float64(try Tensor(shape: shape, scalars: indices.map { $0.map { values[$0] } } ?? Array(values[reference.offset..<(reference.offset + count)])))
-            case .raw(let dtype, let bytes):
-                let width = dtype.byteCount
-                let offsets = indices ?? Array(reference.offset..<(reference.offset + count))
-                var gathered: [UInt8] = []
-                gathered.reserveCapacity(count * width)
-                for index in offsets { gathered.append(contentsOf: bytes[(index * width)..<((index + 1) * width)]) }
-                return .raw(try RawTensor(dtype: dtype, shape: shape, bytes: gathered))
-            }
-        } catch {
-            throw FormatError("\(context): \(name): \(error)")
-        }
-    }
-
-    /// The storage offsets of a view's elements in row-major order; `nil` when the view is contiguous.
-    private func elementOffsets(shape: [Int], strides: [Int], offset: Int, count: Int) -> [Int]? {
-        let layout = StridedLayout(shape: shape, strides: strides, offset: offset)
-        return layout.isContiguous ? nil : layout.elementOffsets
-    }
-
-    private mutating func load(_ reference: Unpickler.StorageReference) throws(FormatError) -> Storage {
-        if let storage = loaded[reference.key] { return storage }
-        guard let range = storages[reference.key] else {
-            throw FormatError("\(context): the record of storage \(reference.key) is missing")
-        }
-        let (bytes, overflow) = reference.count.multipliedReportingOverflow(by: reference.dtype.byteCount)
-        guard !overflow, bytes == range.count else {
-            throw FormatError(
-                "\(context): storage \(reference.key) claims \(reference.count) \(reference.dtype.rawValue) elements, "
-                    + "but its record holds \(range.count) bytes")
-        }
-        let storage: Storage
-        switch reference.dtype {
-        case .float32: storage = .float32(try read(range, as: Float.self))
-        case .float64: storage = .float64(try read(range, as: Double.self))
-        default: storage = .raw(reference.dtype, try read(range, as: UInt8.self))
-        }
-        loaded[reference.key] = storage
-        return storage
-    }
-
-    /// The little-endian elements at `range`, read straight into the array that keeps them.
-    private func read<Element>(_ range: Range<Int>, as _: Element.Type) throws(FormatError) -> [Element] {
-        let count = range.count / MemoryLayout<Element>.size
-        var failure: FormatError?
-        let values = [Element](unsafeUninitializedCapacity: count) { buffer, initialized in
-            do {
-                try payload.read(range, into: UnsafeMutableRawBufferPointer(buffer), context: context)
-                initialized = count
-            } catch {
-                failure = (error as? FormatError) ?? FormatError("\(context): \(error)")
-            }
-        }
-        if let failure { throw failure }
-        return values
     }
 }

@@ -27,6 +27,10 @@ public enum NumPyArray {
 
     /// Parses `.npy` bytes.
     ///
+    /// The header is read as NumPy reads it (see ``NumPyHeader``), at most 10,000 characters as
+    /// `np.load` allows by default; the shape must be one NumPy can lay out, and the data exactly what
+    /// it needs.
+    ///
     /// - Throws: ``FormatError`` for bytes that are not a `.npy` array this reader understands.
     public static func read(_ data: Data, context: String = "npy") throws(FormatError) -> AnyTensor {
         var reader = ByteReader(data, context: context)
@@ -39,7 +43,7 @@ public enum NumPyArray {
         do {
             // Fortran order is C order of the reversed shape, transposed back.
             let tensor = try AnyTensor(dtype: dtype, shape: isFortran ? shape.reversed() : shape, littleEndianBytes: bytes)
-            return isFortran ? tensor.reversingDimensions() : tensor
+            return isFortran ? try tensor.reversingDimensions() : tensor
         } catch {
             throw FormatError("\(context): \(error)")
         }
@@ -52,59 +56,49 @@ public enum NumPyArray {
     ) throws(FormatError) -> (dtype: DType, shape: [Int], isFortran: Bool, byteCount: Int) {
         guard try reader.bytes(6).elementsEqual(magic) else { throw FormatError("\(context): not a .npy file (bad magic)") }
         let major = try reader.byte()
-        _ = try reader.byte()
+        let minor = try reader.byte()
         let headerLength: Int
-        switch major {
-        case 1: headerLength = try reader.count(2)
-        case 2, 3: headerLength = try reader.count(4)
-        default: throw FormatError("\(context): .npy version \(major) is not supported")
+        switch (major, minor) {
+        case (1, 0): headerLength = try reader.count(2)
+        case (2, 0), (3, 0): headerLength = try reader.count(4)
+        default: throw FormatError("\(context): .npy version \(major).\(minor) is not supported (1.0, 2.0 and 3.0 are)")
         }
-        let header = String(decoding: try reader.bytes(headerLength), as: UTF8.self)
-        guard let descr = field("descr", in: header), let fortran = field("fortran_order", in: header),
-            let shapeText = field("shape", in: header)
-        else { throw FormatError("\(context): malformed .npy header \(header)") }
-        let descrValue = descr.trimmingCharacters(in: CharacterSet(charactersIn: "'\""))
-        guard let dtype = DType(numpyDescr: descrValue) else {
-            throw FormatError("\(context): dtype \(descrValue) is not supported (little-endian float, int, uint8 and bool are)")
+        let headerBytes = [UInt8](try reader.bytes(headerLength))
+        // NumPy measures the header in characters: Latin-1 bytes before version 3, UTF-8 after.
+        let characters = major == 3 ? String(decoding: headerBytes, as: UTF8.self).unicodeScalars.count : headerBytes.count
+        guard characters <= NumPyHeader.maximumSize else {
+            throw FormatError("\(context): the header is \(characters) characters long, more than the \(NumPyHeader.maximumSize) np.load reads")
         }
-        var shape: [Int] = []
-        for part in shapeText.trimmingCharacters(in: CharacterSet(charactersIn: "()")).split(separator: ",") {
-            let text = part.trimmingCharacters(in: .whitespaces)
-            guard !text.isEmpty else { continue }
-            guard let value = Int(text), value >= 0 else { throw FormatError("\(context): bad shape \(shapeText)") }
-            shape.append(value)
+        let header: NumPyHeader
+        do {
+            header = try NumPyHeader(headerBytes, allowsLongSuffix: major < 3)
+        } catch {
+            throw FormatError("\(context): \(error.message)")
         }
-        var count = 1
-        for size in shape {
-            let (product, overflow) = count.multipliedReportingOverflow(by: size)
-            guard !overflow else { throw FormatError("\(context): impossibly large shape \(shape)") }
-            count = product
+        guard let dtype = DType(numpyDescr: header.descr) else {
+            throw FormatError("\(context): dtype \(header.descr) is not supported (little-endian float, int, uint8 and bool are)")
         }
-        let (byteCount, overflow) = count.multipliedReportingOverflow(by: dtype.byteCount)
-        guard !overflow else { throw FormatError("\(context): impossibly large shape \(shape)") }
-        return (dtype, shape, fortran.hasPrefix("True"), byteCount)
+        let shape = header.shape
+        let count: Int
+        do {
+            count = try StridedLayout.elementCount(of: shape, elementSize: dtype.byteCount)
+        } catch {
+            throw FormatError("\(context): shape \(shape) of \(header.descr) cannot be laid out: \(error.message)")
+        }
+        return (dtype, shape, header.fortranOrder, count * dtype.byteCount)
     }
 
-    /// The value of `key` in a header such as `{'descr': '<f4', 'fortran_order': False, 'shape': (3,), }`.
-    private static func field(_ key: String, in header: String) -> String? {
-        guard let keyRange = header.range(of: "'\(key)'") ?? header.range(of: "\"\(key)\"") else { return nil }
-        var rest = header[keyRange.upperBound...].drop { $0 == ":" || $0 == " " }
-        if rest.first == "(" {
-            guard let close = rest.firstIndex(of: ")") else { return nil }
-            return String(rest[...close])
-        }
-        rest = rest.prefix { $0 != "," && $0 != "}" }
-        return rest.trimmingCharacters(in: .whitespaces)
-    }
-
-    /// The `.npy` bytes of a tensor (version 1, C order, little-endian).
+    /// The `.npy` bytes of a tensor (C order, little-endian; version 1.0, or 2.0 when the header needs
+    /// more than 64 KiB, as `numpy.save` chooses).
     public static func encode(_ tensor: AnyTensor) -> Data {
         let shape = tensor.shape.count == 1 ? "(\(tensor.shape[0]),)" : "(" + tensor.shape.map(String.init).joined(separator: ", ") + ")"
         var header = "{'descr': '\(tensor.dtype.numpyDescr)', 'fortran_order': False, 'shape': \(shape), }"
-        let unpadded = 10 + header.utf8.count + 1
+        // As numpy.save: version 1.0 while the header's length fits in 2 bytes, 2.0 (4 bytes) beyond.
+        let isLong = 10 + header.utf8.count + 1 > 0xFFFF
+        let unpadded = (isLong ? 12 : 10) + header.utf8.count + 1
         header += String(repeating: " ", count: (64 - unpadded % 64) % 64) + "\n"
-        var data = Data(magic + [1, 0])
-        data.appendLittleEndian(UInt16(header.utf8.count))
+        var data = Data(magic + (isLong ? [2, 0] : [1, 0]))
+        if isLong { data.appendLittleEndian(UInt32(header.utf8.count)) } else { data.appendLittleEndian(UInt16(header.utf8.count)) }
         data.append(contentsOf: Array(header.utf8))
         data.append(contentsOf: tensor.littleEndianBytes)
         return data
@@ -119,21 +113,30 @@ public enum NumPyArray {
 
     /// Reads the arrays of an `.npz` archive, in the archive's order, named without `.npy`.
     ///
-    /// - Throws: ``FormatError`` for a damaged archive, and ``FileError`` when it cannot be read.
-    public static func readArchive(contentsOf url: URL) throws -> StateDict {
-        try readArchive(FileAccess.contents(of: url), context: url.lastPathComponent)
+    /// - Throws: ``FormatError`` for a damaged archive or one asking for more than `limits` allow, and
+    ///   ``FileError`` when it cannot be read.
+    public static func readArchive(contentsOf url: URL, limits: ReadLimits = .default) throws -> StateDict {
+        try readArchive(FileAccess.contents(of: url), context: url.lastPathComponent, limits: limits)
     }
 
     /// Parses `.npz` bytes.
-    public static func readArchive(_ data: Data, context: String = "npz") throws(FormatError) -> StateDict {
-        try readArchive(try ZipArchive(data, context: context), context: context)
+    ///
+    /// - Throws: ``FormatError`` for a damaged archive or array, two arrays of one name (`x` and
+    ///   `x.npy`), or more arrays than `limits` allow.
+    public static func readArchive(_ data: Data, context: String = "npz", limits: ReadLimits = .default) throws(FormatError) -> StateDict {
+        try readArchive(try ZipArchive(data, context: context), context: context, limits: limits)
     }
 
     /// The arrays of an already parsed `.npz` archive.
-    static func readArchive(_ archive: ZipArchive, context: String) throws(FormatError) -> StateDict {
+    static func readArchive(_ archive: ZipArchive, context: String, limits: ReadLimits) throws(FormatError) -> StateDict {
+        let budget = ReadBudget(limits, fileSize: archive.data.count, context: context)
         var arrays = StateDict()
         for entry in archive.entries {
+            try budget.countTensor()
             let name = entry.name.hasSuffix(".npy") ? String(entry.name.dropLast(4)) : entry.name
+            guard arrays[name] == nil else {
+                throw FormatError("\(context): two entries are read as the array '\(name)' (such as '\(name)' and '\(name).npy')")
+            }
             let entryContext = "\(context) \(entry.name)"
             let bytes = switch entry.method {
             case 0: try archive.contents(of: entry, context: context)
@@ -187,11 +190,42 @@ public enum NumPyArray {
 
     /// Writes arrays as an `.npz` archive, as `numpy.savez(path, **arrays)` does.
     ///
-    /// - Throws: ``FileError`` when the file cannot be written.
-    public static func writeArchive(_ arrays: StateDict, to url: URL) throws(FileError) {
+    /// Each name becomes a path inside the archive (`name.npy`), which `unzip` would write out as
+    /// such: a name that could land outside the folder it is unpacked in, or that is not a plain
+    /// relative path (an absolute path, a `..` or `.` or empty component, a backslash or a control
+    /// character), is refused.
+    ///
+    /// - Throws: ``FormatError`` for such a name, and ``FileError`` when the file cannot be written.
+    public static func writeArchive(_ arrays: StateDict, to url: URL) throws {
         var archive = ZipWriter(alignment: 1)
-        for (name, tensor) in arrays { archive.add(name + ".npy", encode(tensor)) }
+        for (name, tensor) in arrays {
+            try checkMemberName(name)
+            archive.add(name + ".npy", encode(tensor))
+        }
         try FileAccess.write(archive.finished(), to: url)
+    }
+
+    /// Refuses an array name that is not a plain relative path inside an archive.
+    static func checkMemberName(_ name: String) throws(FormatError) {
+        let components = name.split(separator: "/", omittingEmptySubsequences: false)
+        let unsafe: String? =
+            if name.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F || $0 == "\\" }) {
+                "a control character or a backslash"
+            } else if name.hasPrefix("/") {
+                "an absolute path"
+            } else if let bad = components.first(where: { $0.isEmpty || $0 == "." || $0 == ".." }) {
+                "a path component '\(bad)'"
+            } else if components.first?.dropFirst().first == ":" {
+                "a drive letter"
+            } else if name.utf8.count > 0xFFFF - 4 {
+                "more bytes than a ZIP entry name holds"
+            } else {
+                nil
+            }
+        if let unsafe {
+            throw FormatError(
+                "the array name '\(name)' has \(unsafe), and would not stay a plain path inside the .npz archive; rename the tensor")
+        }
     }
 }
 
@@ -221,17 +255,18 @@ extension DType {
 
 extension AnyTensor {
     /// The tensor with its dimensions in reverse order (a full transpose).
-    func reversingDimensions() -> AnyTensor {
+    func reversingDimensions() throws(TorchError) -> AnyTensor {
         let shape = self.shape
         guard shape.count > 1 else { return self }
-        let reversedShape = Array(shape.reversed())
         // Element (a, b, ...) of the result is element (..., b, a) here.
-        let order = StridedLayout(shape: reversedShape, strides: StridedLayout.contiguousStrides(for: shape).reversed()).elementOffsets
-        let width = dtype.byteCount
-        let bytes = littleEndianBytes
-        var result: [UInt8] = []
-        result.reserveCapacity(bytes.count)
-        for offset in order { result.append(contentsOf: bytes[(offset * width)..<((offset + 1) * width)]) }
-        return (try? AnyTensor(dtype: dtype, shape: reversedShape, littleEndianBytes: result)) ?? self
+        let layout = StridedLayout(shape: shape.reversed(), strides: StridedLayout.contiguousStrides(for: shape).reversed())
+        switch self {
+        case .float32(let tensor): return .float32(try Tensor(shape: layout.shape, scalars: try layout.gathering(from: tensor.scalars)))
+        case .float64(let tensor): return .float64(try Tensor(shape: layout.shape, scalars: try layout.gathering(from: tensor.scalars)))
+        case .raw(let raw):
+            let width = dtype.byteCount
+            let bytes = StridedLayout(shape: layout.shape + [width], strides: layout.strides.map { $0 * width } + [1])
+            return .raw(try RawTensor(dtype: dtype, shape: layout.shape, bytes: try bytes.gathering(from: raw.bytes)))
+        }
     }
 }

@@ -5,57 +5,20 @@ import Recurrent
 ///
 /// It interprets the opcodes `torch.save` and Python's pickler emit (protocols 2 to 5), builds only
 /// plain containers and tensors, and calls nothing from the file: a `GLOBAL` is only a name, checked
-/// against an allow-list (`collections.OrderedDict`, torch's tensor and parameter rebuilders and
-/// storage types, `_codecs.encode` for bytes); any other global is refused with its name. Memoised
-/// objects are shared, not copied; nesting depth and the size of what is built are bounded.
-struct Unpickler {
-    /// A storage the pickle refers to through a persistent id: its key, element type and length.
-    struct StorageReference: Hashable {
-        var key: String
-        var dtype: DType
-        var count: Int
-    }
-
-    /// A tensor view of a storage, as `_rebuild_tensor_v2` describes it.
-    struct TensorReference: Hashable {
-        var storage: StorageReference
-        var offset: Int
-        var shape: [Int]
-        var strides: [Int]
-    }
-
-    /// Lists, sets and tuples. Containers are objects so that memoised ones are shared, as in Python,
-    /// and so that ``dismantle(_:)`` can take a deep graph apart without recursion.
-    final class ListBox {
-        var items: [Object]
-
-        init(_ items: [Object] = []) {
-            self.items = items
-        }
-    }
-
-    final class DictBox {
-        var entries: [(key: Object, value: Object)] = []
-    }
-
-    indirect enum Object {
-        case none, bool(Bool), int(Int), bigInt([UInt8]), float(Double), string(String), bytes([UInt8])
-        case list(ListBox), tuple(ListBox), dict(DictBox), global(module: String, name: String)
-        case storage(StorageReference), tensor(TensorReference)
-    }
-
-    static let storageTypes: [String: DType] = [
-        "FloatStorage": .float32, "DoubleStorage": .float64, "HalfStorage": .float16, "BFloat16Storage": .bfloat16,
-        "LongStorage": .int64, "IntStorage": .int32, "ShortStorage": .int16, "CharStorage": .int8,
-        "ByteStorage": .uint8, "BoolStorage": .bool,
-    ]
-
-    static let allowedGlobals: Set<String> = Set(
-        [
-            "collections.OrderedDict", "torch._utils._rebuild_tensor_v2", "torch._utils._rebuild_parameter",
-            "torch._utils._rebuild_parameter_with_state", "_codecs.encode", "builtins.set", "builtins.frozenset",
-        ] + storageTypes.keys.map { "torch.\($0)" })
-
+/// against torch's allow-list (`collections.OrderedDict`, torch's tensor and parameter rebuilders and
+/// storage types, `builtins.set`, `_codecs.encode` for bytes); any other global is refused with its
+/// name. Each allowed call is checked as Python would check it (its argument count and types), so
+/// that what torch refuses is refused here too, and values mean what they mean in Python: a key set
+/// twice keeps its first place and its last value, a set keeps one of equal items.
+///
+/// What it may cost is bounded while it reads, not after: each opcode is charged to the file's
+/// ``ReadBudget``; memoised objects are shared, not copied; every container is registered with an
+/// ``ObjectGraph``, which takes a graph of any depth apart without recursion; the storages the
+/// pickle claims are recorded once, and a key claimed twice must be claimed alike.
+///
+/// It is a class: the opcodes' helpers read the stack that others change, and a struct would copy
+/// itself (and its stack, element by element once it is changed) for each such call.
+final class Unpickler {
     /// How deep containers may nest, and how many values the result may hold.
     static let maximumDepth = 200
     static let maximumValues = 2_000_000
@@ -64,28 +27,39 @@ struct Unpickler {
     private var stack: [Object] = []
     private var marks: [Int] = []
     private var memo: [Int: Object] = [:]
-    private let context: String
+    private let graph: ObjectGraph
+    private let budget: ReadBudget
+    let context: String
     /// Whether persistent ids are 6-tuples (the legacy format) rather than 5-tuples.
-    private let legacy: Bool
+    let legacy: Bool
+    /// The storages the pickle refers to, by key, as first claimed.
+    private(set) var storages: [String: StorageReference] = [:]
 
-    init(_ data: Data, at position: Int = 0, context: String, legacy: Bool = false) {
+    init(_ data: Data, at position: Int = 0, context: String, legacy: Bool = false, graph: ObjectGraph, budget: ReadBudget) {
         reader = ByteReader(data, context: context, position: position)
         self.context = context
         self.legacy = legacy
+        self.graph = graph
+        self.budget = budget
     }
 
     /// Where the reader is: after `load()`, just past the pickle's STOP.
     var position: Int { reader.position }
 
     /// Reads one pickle, up to its STOP opcode.
-    mutating func load() throws(FormatError) -> Object {
+    func load() throws(FormatError) -> Object {
         while true {
             let opcode = try reader.byte()
+            try budget.charge(ReadLimits.pickleOperationCost, for: "the pickle's opcode at offset \(reader.position - 1)")
             switch opcode {
-            case 0x80: _ = try reader.byte()  // PROTO
+            case 0x80:  // PROTO
+                let version = try reader.byte()
+                guard version <= 5 else { throw error("unsupported pickle protocol: \(version)") }
             case 0x95: _ = try reader.unsigned(8)  // FRAME
             case 0x2E:  // STOP
-                guard let result = stack.popLast(), stack.isEmpty else { throw error("STOP with \(stack.count + 1) values on the stack") }
+                guard marks.isEmpty, stack.count == 1, let result = stack.popLast() else {
+                    throw error("STOP with \(stack.count) values on the stack and \(marks.count) marks open")
+                }
                 return result
             case 0x28: marks.append(stack.count)  // MARK
             case 0x30: _ = try pop()  // POP
@@ -97,54 +71,51 @@ struct Unpickler {
             case 0x4A: stack.append(.int(Int(Int32(truncatingIfNeeded: try reader.unsigned(4)))))  // BININT
             case 0x4B: stack.append(.int(Int(try reader.byte())))  // BININT1
             case 0x4D: stack.append(.int(Int(try reader.unsigned(2))))  // BININT2
-            case 0x8A: stack.append(long(try reader.bytes(try reader.count(1))))  // LONG1
-            case 0x8B: stack.append(long(try reader.bytes(try reader.count(4))))  // LONG4
+            case 0x8A: stack.append(Self.long(try reader.bytes(try reader.count(1))))  // LONG1
+            case 0x8B: stack.append(Self.long(try reader.bytes(try reader.count(4))))  // LONG4
             case 0x47: stack.append(.float(Double(bitPattern: try reader.unsigned(8).byteSwapped)))  // BINFLOAT, big-endian
             case 0x58: stack.append(.string(try string(try reader.count(4))))  // BINUNICODE
             case 0x8C: stack.append(.string(try string(try reader.count(1))))  // SHORT_BINUNICODE
             case 0x8D: stack.append(.string(try string(try reader.count(8))))  // BINUNICODE8
-            case 0x54: stack.append(.string(try latin1(try reader.count(4))))  // BINSTRING
-            case 0x55: stack.append(.string(try latin1(try reader.count(1))))  // SHORT_BINSTRING
+            // BINSTRING, SHORT_BINSTRING: torch.load decodes Python 2 strings as UTF-8.
+            case 0x54: stack.append(.string(try string(try reader.count(4))))
+            case 0x55: stack.append(.string(try string(try reader.count(1))))
             case 0x42: stack.append(.bytes([UInt8](try reader.bytes(try reader.count(4)))))  // BINBYTES
             case 0x43: stack.append(.bytes([UInt8](try reader.bytes(try reader.count(1)))))  // SHORT_BINBYTES
             case 0x8E: stack.append(.bytes([UInt8](try reader.bytes(try reader.count(8)))))  // BINBYTES8
-            case 0x5D: stack.append(.list(ListBox()))  // EMPTY_LIST
-            case 0x6C:  // LIST
-                let box = ListBox()
-                box.items = try popMark()
-                stack.append(.list(box))
+            case 0x5D: stack.append(.list(newList()))  // EMPTY_LIST
+            case 0x6C: stack.append(.list(newList(try popMark())))  // LIST
             case 0x61: try append([try pop()])  // APPEND
             case 0x65: try append(try popMark())  // APPENDS
-            case 0x29: stack.append(.tuple(ListBox()))  // EMPTY_TUPLE
-            case 0x74: stack.append(.tuple(ListBox(try popMark())))  // TUPLE
-            case 0x85: stack.append(.tuple(ListBox([try pop()])))  // TUPLE1
+            case 0x29: stack.append(.tuple(newList()))  // EMPTY_TUPLE
+            case 0x74: stack.append(.tuple(newList(try popMark())))  // TUPLE
+            case 0x85: stack.append(.tuple(newList([try pop()])))  // TUPLE1
             case 0x86:  // TUPLE2
                 let b = try pop()
-                stack.append(.tuple(ListBox([try pop(), b])))
+                stack.append(.tuple(newList([try pop(), b])))
             case 0x87:  // TUPLE3
                 let c = try pop()
                 let b = try pop()
-                stack.append(.tuple(ListBox([try pop(), b, c])))
-            case 0x7D: stack.append(.dict(DictBox()))  // EMPTY_DICT
+                stack.append(.tuple(newList([try pop(), b, c])))
+            case 0x7D: stack.append(.dict(newDict(ordered: false)))  // EMPTY_DICT
             case 0x64:  // DICT
-                let box = DictBox()
+                let box = newDict(ordered: false)
                 try setItems(box, try popMark())
                 stack.append(.dict(box))
             case 0x73:  // SETITEM
                 let value = try pop()
                 let key = try pop()
-                guard case .dict(let box) = try top() else { throw error("SETITEM on a non-dict") }
-                box.entries.append((key, value))
+                guard case .dict(let box) = try top() else { throw error("SETITEM on something that is not a dict") }
+                try setItems(box, [key, value])
             case 0x75:  // SETITEMS
                 let items = try popMark()
-                guard case .dict(let box) = try top() else { throw error("SETITEMS on a non-dict") }
+                guard case .dict(let box) = try top() else { throw error("SETITEMS on something that is not a dict") }
                 try setItems(box, items)
-            case 0x8F: stack.append(.list(ListBox()))  // EMPTY_SET
-            case 0x90: try append(try popMark())  // ADDITEMS
-            case 0x91:  // FROZENSET
-                let box = ListBox()
-                box.items = try popMark()
-                stack.append(.list(box))
+            case 0x8F: stack.append(.set(newList()))  // EMPTY_SET
+            case 0x90:  // ADDITEMS
+                let items = try popMark()
+                guard case .set(let box) = try top() else { throw error("ADDITEMS on something that is not a set") }
+                try add(items, to: box)
             case 0x63:  // GLOBAL
                 let module = try line()
                 stack.append(try global(module, try line()))
@@ -160,9 +131,9 @@ struct Unpickler {
                 stack.append(try call(callable, items.items))
             case 0x81:  // NEWOBJ
                 let arguments = try pop()
-                let callable = try pop()
-                guard case .tuple(let items) = arguments else { throw error("NEWOBJ arguments are not a tuple") }
-                stack.append(try call(callable, items.items))
+                let type = try pop()
+                guard case .tuple = arguments else { throw error("NEWOBJ arguments are not a tuple") }
+                stack.append(try newObject(type))
             case 0x62:  // BUILD
                 let state = try pop()
                 try build(try top(), state)
@@ -178,58 +149,72 @@ struct Unpickler {
         }
     }
 
-    private func error(_ message: String) -> FormatError { FormatError("\(context): \(message)") }
+    func error(_ message: String) -> FormatError { FormatError("\(context): \(message)") }
 
-    /// Everything this unpickler still holds (its stack and memo), to be dismantled once no longer
-    /// needed.
-    var retained: [Object] { stack + Array(memo.values) }
+    private func newList(_ items: [Object] = []) -> ListBox { graph.register(ListBox(items)) }
 
-    /// Takes apart a graph of objects one container at a time: releasing a hostile, deeply nested
-    /// graph the ordinary way would recurse once per level and overflow the stack.
-    static func dismantle(_ roots: [Object]) {
-        var pending = roots
-        var seen = Set<ObjectIdentifier>()
-        while let object = pending.popLast() {
-            switch object {
-            case .list(let box), .tuple(let box):
-                guard seen.insert(ObjectIdentifier(box)).inserted else { continue }
-                pending += box.items
-                box.items = []
-            case .dict(let box):
-                guard seen.insert(ObjectIdentifier(box)).inserted else { continue }
-                for entry in box.entries { pending += [entry.key, entry.value] }
-                box.entries = []
-            default:
-                continue
-            }
-        }
-    }
+    func newDict(ordered: Bool) -> DictBox { graph.register(DictBox(ordered: ordered)) }
 
-    private mutating func pop() throws(FormatError) -> Object {
-        guard let value = stack.popLast(), stack.count >= (marks.last ?? 0) else { throw error("pickle stack underflow") }
+    /// The top of the stack above the last mark, as Python's unpickler sees it.
+    private func pop() throws(FormatError) -> Object {
+        guard stack.count > (marks.last ?? 0), let value = stack.popLast() else { throw error("pickle stack underflow") }
         return value
     }
 
     private func top() throws(FormatError) -> Object {
-        guard let value = stack.last else { throw error("pickle stack underflow") }
+        guard stack.count > (marks.last ?? 0), let value = stack.last else { throw error("pickle stack underflow") }
         return value
     }
 
-    private mutating func popMark() throws(FormatError) -> [Object] {
+    private func popMark() throws(FormatError) -> [Object] {
         guard let mark = marks.popLast(), mark <= stack.count else { throw error("pickle MARK missing") }
         let items = Array(stack[mark...])
         stack.removeSubrange(mark...)
         return items
     }
 
-    private mutating func append(_ items: [Object]) throws(FormatError) {
-        guard case .list(let box) = try top() else { throw error("APPEND to a non-list") }
+    private func append(_ items: [Object]) throws(FormatError) {
+        guard case .list(let box) = try top() else { throw error("APPEND to something that is not a list") }
         box.items += items
     }
 
-    private func setItems(_ box: DictBox, _ items: [Object]) throws(FormatError) {
+    /// The key of `object`, its cost charged.
+    private func key(_ object: Object) throws(FormatError) -> DictionaryKey {
+        var cost = 0
+        let key: DictionaryKey
+        do {
+            key = try DictionaryKey(object, cost: &cost)
+        } catch {
+            throw self.error(error.message)
+        }
+        try budget.charge(cost, for: "comparing a dictionary key")
+        return key
+    }
+
+    /// Sets key-value pairs (`items` alternating keys and values) as Python's `d[k] = v` does.
+    func setItems(_ box: DictBox, _ items: [Object]) throws(FormatError) {
         guard items.count % 2 == 0 else { throw error("SETITEMS with an odd number of values") }
-        for index in stride(from: 0, to: items.count, by: 2) { box.entries.append((items[index], items[index + 1])) }
+        for index in stride(from: 0, to: items.count, by: 2) {
+            let key = try key(items[index])
+            if let position = box.positions[key] {
+                box.entries[position].value = items[index + 1]
+            } else {
+                box.positions[key] = box.entries.count
+                box.entries.append((items[index], items[index + 1]))
+            }
+        }
+    }
+
+    /// Adds items to a set as Python's `set.add` does: an item equal to one there is left out.
+    func add(_ items: [Object], to box: ListBox) throws(FormatError) {
+        for item in items where box.keys.insert(try key(item)).inserted { box.items.append(item) }
+    }
+
+    /// A new set of `items`.
+    func newSet(_ items: [Object]) throws(FormatError) -> Object {
+        let box = newList()
+        try add(items, to: box)
+        return .set(box)
     }
 
     private func memoGet(_ index: Int) throws(FormatError) -> Object {
@@ -237,7 +222,7 @@ struct Unpickler {
         return value
     }
 
-    private mutating func line() throws(FormatError) -> String {
+    private func line() throws(FormatError) -> String {
         var bytes: [UInt8] = []
         while true {
             let byte = try reader.byte()
@@ -249,88 +234,39 @@ struct Unpickler {
         return text
     }
 
-    private mutating func string(_ length: Int) throws(FormatError) -> String {
+    private func string(_ length: Int) throws(FormatError) -> String {
         guard let text = String(data: try reader.bytes(length), encoding: .utf8) else { throw error("a string is not UTF-8") }
         return text
     }
 
-    private mutating func latin1(_ length: Int) throws(FormatError) -> String {
-        String(decoding: try reader.bytes(length).map { UInt16($0) }, as: UTF16.self)
-    }
-
-    private func long(_ bytes: Data) -> Object {
-        let bytes = [UInt8](bytes)
+    /// A little-endian two's-complement integer: an `int` when it fits in 64 bits, whatever the number
+    /// of bytes that spell it, else its shortest bytes.
+    static func long(_ data: Data) -> Object {
+        var bytes = [UInt8](data)
+        // Drop sign-extension bytes: a byte that only repeats the sign of the one below it.
+        while bytes.count > 1, let last = bytes.last, last == 0 || last == 0xFF,
+            (bytes[bytes.count - 2] & 0x80 != 0) == (last == 0xFF)
+        {
+            bytes.removeLast()
+        }
         guard bytes.count <= 8 else { return .bigInt(bytes) }
         guard let last = bytes.last else { return .int(0) }
-        // Little-endian two's complement, sign-extended to 64 bits.
         var value: UInt64 = last & 0x80 != 0 ? ~0 : 0
         for byte in bytes.reversed() { value = value << 8 | UInt64(byte) }
         return .int(Int(Int64(bitPattern: value)))
     }
 
-    private func global(_ module: String, _ name: String) throws(FormatError) -> Object {
-        guard Self.allowedGlobals.contains("\(module).\(name)") else {
-            throw error(
-                "the pickle asks for the global '\(module).\(name)', which is not allowed: a weights-only checkpoint "
-                    + "refers only to tensors, storages and plain containers. Nothing from the file was run.")
-        }
-        return .global(module: module, name: name)
-    }
-
-    private func call(_ callable: Object, _ arguments: [Object]) throws(FormatError) -> Object {
-        guard case .global(let module, let name) = callable else { throw error("a call of something that is not a global") }
-        switch "\(module).\(name)" {
-        case "collections.OrderedDict":
-            let box = DictBox()
-            if case .list(let pairs)? = arguments.first {
-                for pair in pairs.items {
-                    guard case .tuple(let kv) = pair, kv.items.count == 2 else { throw error("OrderedDict from something other than pairs") }
-                    box.entries.append((kv.items[0], kv.items[1]))
-                }
+    /// Records the storage a persistent id claims, or throws when its key was claimed otherwise.
+    func claim(_ storage: StorageReference) throws(FormatError) -> StorageReference {
+        if let first = storages[storage.key] {
+            guard first == storage else {
+                throw error(
+                    "storage '\(storage.key)' is claimed as \(first.count) \(first.dtype.rawValue) elements and as "
+                        + "\(storage.count) \(storage.dtype.rawValue) elements; torch.save never writes one storage twice")
             }
-            return .dict(box)
-        case "builtins.set", "builtins.frozenset":
-            let box = ListBox()
-            if case .list(let items)? = arguments.first { box.items = items.items }
-            return .list(box)
-        case "_codecs.encode":
-            guard case .string(let text)? = arguments.first else { throw error("_codecs.encode of a non-string") }
-            return .bytes(text.unicodeScalars.map { UInt8(truncatingIfNeeded: $0.value) })
-        case "torch._utils._rebuild_parameter", "torch._utils._rebuild_parameter_with_state":
-            guard case .tensor(let tensor)? = arguments.first else { throw error("\(name) of something that is not a tensor") }
-            return .tensor(tensor)
-        case "torch._utils._rebuild_tensor_v2":
-            guard arguments.count >= 4, case .storage(let storage) = arguments[0], case .int(let offset) = arguments[1],
-                case .tuple(let size) = arguments[2], case .tuple(let stride) = arguments[3]
-            else { throw error("_rebuild_tensor_v2 with unexpected arguments") }
-            func integers(_ items: [Object]) throws(FormatError) -> [Int] {
-                var result: [Int] = []
-                for item in items {
-                    guard case .int(let value) = item else { throw error("a tensor size or stride that is not an int") }
-                    result.append(value)
-                }
-                return result
-            }
-            return .tensor(
-                TensorReference(storage: storage, offset: offset, shape: try integers(size.items), strides: try integers(stride.items)))
-        default:
-            throw error("the global '\(module).\(name)' cannot be called")
+            return first
         }
-    }
-
-    private func build(_ object: Object, _ state: Object) throws(FormatError) {
-        switch object {
-        case .dict, .tensor: break  // OrderedDict metadata and tensor attributes carry no weights.
-        default: throw error("BUILD on an object that takes no state")
-        }
-    }
-
-    private func persistentLoad(_ id: Object) throws(FormatError) -> Object {
-        guard case .tuple(let box) = id, case let items = box.items, items.count == (legacy ? 6 : 5), case .string("storage") = items[0],
-            case .global(_, let typeName) = items[1], case .string(let key) = items[2], case .int(let count) = items[4]
-        else { throw error("a persistent id that is not a storage reference") }
-        guard let dtype = Self.storageTypes[typeName] else { throw error("unknown storage type \(typeName)") }
-        guard count >= 0 else { throw error("storage \(key) claims \(count) elements") }
-        return .storage(StorageReference(key: key, dtype: dtype, count: count))
+        storages[storage.key] = storage
+        return storage
     }
 }

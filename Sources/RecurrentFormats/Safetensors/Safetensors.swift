@@ -33,40 +33,65 @@ public enum Safetensors {
 
     /// Reads a safetensors file.
     ///
-    /// - Throws: `FormatError` for a file that is not valid safetensors, and ``FileError`` when it
-    ///   cannot be read.
-    public static func read(contentsOf url: URL) throws -> File {
-        try read(FileAccess.contents(of: url, mapped: true))
+    /// - Throws: `FormatError` for a file that is not valid safetensors or holds more tensors than
+    ///   `limits` allow, and ``FileError`` when it cannot be read.
+    public static func read(contentsOf url: URL, limits: ReadLimits = .default) throws -> File {
+        try read(FileAccess.contents(of: url, mapped: true), limits: limits)
     }
 
-    /// Parses safetensors bytes.
+    /// Parses safetensors bytes, as the reference implementation does: the header at most
+    /// ``maximumHeaderSize`` bytes of JSON (see ``SafetensorsHeader``), and the tensors' byte ranges,
+    /// in order, covering the data exactly, without a gap or an overlap.
     ///
-    /// - Throws: `FormatError` for bytes that are not valid safetensors.
-    public static func read(_ data: Data) throws(FormatError) -> File {
+    /// - Throws: `FormatError` for bytes that are not valid safetensors, or hold more tensors than
+    ///   `limits` allow.
+    public static func read(_ data: Data, limits: ReadLimits = .default) throws(FormatError) -> File {
         guard data.count >= 8 else {
             throw FormatError("safetensors: \(data.count) bytes is too short for the 8-byte header length")
         }
         let headerLength = data.prefix(8).reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
-        guard headerLength <= UInt64(maximumHeaderSize), headerLength <= UInt64(data.count - 8) else {
-            throw FormatError(
-                "safetensors: the header claims \(headerLength) bytes but the file has \(data.count - 8) after the length")
+        guard headerLength <= UInt64(maximumHeaderSize) else {
+            throw FormatError("safetensors: the header claims \(headerLength) bytes, more than the \(maximumHeaderSize) the format allows")
+        }
+        guard headerLength <= UInt64(data.count - 8) else {
+            throw FormatError("safetensors: the header claims \(headerLength) bytes but the file has \(data.count - 8) after the length")
         }
         let headerEnd = 8 + Int(headerLength)
-        let header: Header
+        let header: SafetensorsHeader
         do {
-            header = try JSONDecoder().decode(Header.self, from: data.subdata(in: data.startIndex + 8..<data.startIndex + headerEnd))
+            header = try SafetensorsHeader(
+                [UInt8](data[(data.startIndex + 8)..<(data.startIndex + headerEnd)]),
+                countingTensorsWith: ReadBudget(limits, fileSize: data.count, context: "safetensors"))
         } catch {
-            throw FormatError("safetensors header: not a valid header (\(error))")
+            throw FormatError("safetensors header: \(error.message)")
         }
-        let dataSize = data.count - headerEnd
         var entries: [(name: String, dtype: DType, shape: [Int], range: Range<Int>)] = []
-        for (name, info) in header.entries {
-            entries.append(try entry(name, info, dataSize: dataSize))
+        for name in header.names {
+            guard let info = header.entries[name] else { continue }
+            entries.append(try entry(name, info))
         }
+        // The reference sorts by range and requires each to start where the last ended, the last to end
+        // where the data does.
         entries.sort { ($0.range.lowerBound, $0.range.upperBound, $0.name) < ($1.range.lowerBound, $1.range.upperBound, $1.name) }
+        var end = 0
+        for entry in entries {
+            guard entry.range.lowerBound == end else {
+                throw FormatError(
+                    "safetensors header: tensor \"\(entry.name)\" has data_offsets [\(entry.range.lowerBound), \(entry.range.upperBound)], "
+                        + "but the tensor before it ends at \(end): data ranges must follow each other without a gap or an overlap")
+            }
+            end = entry.range.upperBound
+        }
+        guard end == data.count - headerEnd else {
+            throw FormatError("safetensors header: the tensors cover \(end) data bytes, but the file holds \(data.count - headerEnd)")
+        }
         var tensors = StateDict()
         for entry in entries {
             let bytes = [UInt8](data[(data.startIndex + headerEnd + entry.range.lowerBound)..<(data.startIndex + headerEnd + entry.range.upperBound)])
+            // Names JSON keeps apart but Swift's String equality merges (canonically equivalent spellings).
+            guard tensors[entry.name] == nil else {
+                throw FormatError("safetensors header: two tensor names spell \"\(entry.name)\" in different Unicode forms; they would merge")
+            }
             do {
                 tensors[entry.name] = try AnyTensor(dtype: entry.dtype, shape: entry.shape, littleEndianBytes: bytes)
             } catch {
@@ -76,95 +101,80 @@ public enum Safetensors {
         return File(tensors: tensors, metadata: header.metadata)
     }
 
-    /// The JSON header: `__metadata__` and one entry per tensor.
-    private struct Header: Decodable {
-        struct Entry: Decodable {
-            var dtype: String
-            var shape: [Int]
-            var data_offsets: [Int]
-        }
-
-        struct Key: CodingKey {
-            var stringValue: String
-            var intValue: Int? { nil }
-            init(stringValue: String) { self.stringValue = stringValue }
-            init?(intValue: Int) { nil }
-        }
-
-        var metadata: [String: String] = [:]
-        var entries: [(String, Entry)] = []
-
-        init(from decoder: any Decoder) throws {
-            let container = try decoder.container(keyedBy: Key.self)
-            for key in container.allKeys {
-                if key.stringValue == "__metadata__" {
-                    metadata = try container.decode([String: String].self, forKey: key)
-                } else {
-                    entries.append((key.stringValue, try container.decode(Entry.self, forKey: key)))
-                }
-            }
-        }
-    }
-
-    private static func entry(_ name: String, _ info: Header.Entry, dataSize: Int) throws(FormatError) -> (
+    private static func entry(_ name: String, _ info: SafetensorsHeader.Entry) throws(FormatError) -> (
         name: String, dtype: DType, shape: [Int], range: Range<Int>
     ) {
         guard let dtype = DType(safetensorsName: info.dtype) else {
             throw FormatError("safetensors header: tensor \"\(name)\" has unsupported dtype \(info.dtype)")
         }
-        guard info.shape.allSatisfy({ $0 >= 0 }) else {
-            throw FormatError("safetensors header: tensor \"\(name)\" has a negative dimension in shape \(info.shape)")
+        let count: Int
+        do {
+            count = try StridedLayout.elementCount(of: info.shape, elementSize: dtype.byteCount)
+        } catch {
+            throw FormatError("safetensors header: tensor \"\(name)\" has shape \(info.shape), which cannot be laid out: \(error.message)")
         }
-        let offsets = info.data_offsets
-        guard offsets.count == 2, offsets[0] >= 0, offsets[0] <= offsets[1], offsets[1] <= dataSize else {
+        let (start, end) = info.offsets
+        guard start <= end, count * dtype.byteCount == end - start else {
             throw FormatError(
-                "safetensors header: tensor \"\(name)\" has data_offsets \(offsets) outside the \(dataSize) data bytes")
+                "safetensors header: tensor \"\(name)\" of dtype \(info.dtype) and shape \(info.shape) needs \(count * dtype.byteCount) bytes, "
+                    + "but its data_offsets [\(start), \(end)] span \(end - start)")
         }
-        var count = dtype.byteCount
-        for dimension in info.shape {
-            let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
-            guard !overflow else {
-                throw FormatError("safetensors header: tensor \"\(name)\" has an impossibly large shape \(info.shape)")
-            }
-            count = product
-        }
-        guard count == offsets[1] - offsets[0] else {
-            throw FormatError(
-                "safetensors header: tensor \"\(name)\" of dtype \(info.dtype) and shape \(info.shape) needs \(count) bytes, "
-                    + "but its data_offsets \(offsets) span \(offsets[1] - offsets[0])")
-        }
-        return (name, dtype, info.shape, offsets[0]..<offsets[1])
+        return (name, dtype, info.shape, start..<end)
     }
 
     /// Writes tensors and metadata as safetensors, tensors in the state dict's order, the header
     /// padded with spaces to a multiple of 8 bytes.
     ///
-    /// - Throws: ``FileError`` when the file cannot be written.
-    public static func write(_ file: File, to url: URL) throws(FileError) {
+    /// - Throws: ``FormatError`` for a tensor named `__metadata__` (see ``encode(_:)``), and
+    ///   ``FileError`` when the file cannot be written.
+    public static func write(_ file: File, to url: URL) throws {
         try FileAccess.write(encode(file), to: url)
     }
 
     /// The safetensors bytes of `file`.
-    public static func encode(_ file: File) -> Data {
-        var header: [String: Any] = [:]
-        if !file.metadata.isEmpty { header["__metadata__"] = file.metadata }
+    ///
+    /// - Throws: ``FormatError`` for a tensor named `__metadata__`, the name the format keeps for the
+    ///   metadata, which every reader would take for it.
+    public static func encode(_ file: File) throws(FormatError) -> Data {
+        var entries: [(name: String, json: String)] = []
+        if !file.metadata.isEmpty {
+            let fields = file.metadata.sorted { $0.key < $1.key }.map { json($0.key) + ":" + json($0.value) }
+            entries.append(("__metadata__", "{" + fields.joined(separator: ",") + "}"))
+        }
         var payload = Data()
         for (name, tensor) in file.tensors {
+            guard name != "__metadata__" else {
+                throw FormatError("safetensors: a tensor cannot be named __metadata__, the header's name for the metadata; rename it")
+            }
             let bytes = tensor.littleEndianBytes
-            header[name] = [
-                "dtype": tensor.dtype.safetensorsName, "shape": tensor.shape,
-                "data_offsets": [payload.count, payload.count + bytes.count],
-            ] as [String: Any]
+            let shape = tensor.shape.map(String.init).joined(separator: ",")
+            entries.append(
+                (name, #"{"data_offsets":[\#(payload.count),\#(payload.count + bytes.count)],"dtype":"\#(tensor.dtype.safetensorsName)","shape":[\#(shape)]}"#))
             payload.append(contentsOf: bytes)
         }
-        // Serialising a dictionary of Foundation types cannot fail.
-        var json = (try? JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])) ?? Data("{}".utf8)
-        json.append(contentsOf: [UInt8](repeating: 0x20, count: (8 - json.count % 8) % 8))
+        // Keys in sorted order, as the reference writes them.
+        entries.sort { $0.name < $1.name }
+        var header = Data(("{" + entries.map { json($0.name) + ":" + $0.json }.joined(separator: ",") + "}").utf8)
+        header.append(contentsOf: [UInt8](repeating: 0x20, count: (8 - header.count % 8) % 8))
         var result = Data()
-        withUnsafeBytes(of: UInt64(json.count).littleEndian) { result.append(contentsOf: $0) }
-        result.append(json)
+        result.appendLittleEndian(UInt64(header.count))
+        result.append(header)
         result.append(payload)
         return result
+    }
+
+    /// A JSON string literal of `text`.
+    private static func json(_ text: String) -> String {
+        var literal = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": literal += "\\\""
+            case "\\": literal += "\\\\"
+            case _ where scalar.value < 0x20: literal += String(format: "\\u%04x", scalar.value)
+            default: literal.unicodeScalars.append(scalar)
+            }
+        }
+        return literal + "\""
     }
 }
 

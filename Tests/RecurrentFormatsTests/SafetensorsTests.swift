@@ -49,22 +49,22 @@ struct SafetensorsTests {
     @Test(
         "damaged and lying files are refused with a clear error",
         arguments: [
-            ("too short", Data([1, 2, 3])),
-            ("header longer than the file", Data([0xFF, 0, 0, 0, 0, 0, 0, 0]) + Data("{}".utf8)),
-            ("header length beyond the limit", Data([0, 0, 0, 0, 0, 0, 0, 0x7F])),
-            ("invalid JSON", SafetensorsTests.file(header: "{not json")),
-            ("not an object", SafetensorsTests.file(header: "[1, 2]")),
-            ("offsets beyond the data", SafetensorsTests.file(header: #"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}"#, data: [0, 0, 0, 0])),
-            ("offsets reversed", SafetensorsTests.file(header: #"{"a":{"dtype":"F32","shape":[0],"data_offsets":[4,0]}}"#, data: [0, 0, 0, 0])),
-            ("size not matching the shape", SafetensorsTests.file(header: #"{"a":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}}"#, data: [UInt8](repeating: 0, count: 8))),
-            ("negative dimension", SafetensorsTests.file(header: #"{"a":{"dtype":"F32","shape":[-1],"data_offsets":[0,0]}}"#)),
-            ("overflowing shape", SafetensorsTests.file(header: #"{"a":{"dtype":"F64","shape":[4294967296,4294967296],"data_offsets":[0,0]}}"#)),
-            ("unknown dtype", SafetensorsTests.file(header: #"{"a":{"dtype":"C64","shape":[1],"data_offsets":[0,8]}}"#, data: [UInt8](repeating: 0, count: 8))),
-            ("fractional shape", SafetensorsTests.file(header: #"{"a":{"dtype":"F32","shape":[1.5],"data_offsets":[0,4]}}"#, data: [0, 0, 0, 0])),
-            ("metadata not strings", SafetensorsTests.file(header: #"{"__metadata__":{"a":1}}"#)),
-        ] as [(String, Data)])
-    func hostile(_ label: String, _ bytes: Data) {
-        #expect(throws: FormatError.self, "\(label)") { try Safetensors.read(bytes) }
+            ("too short", Data([1, 2, 3]), "safetensors: 3 bytes is too short for the 8-byte header length"),
+            ("header longer than the file", Data([0xFF, 0, 0, 0, 0, 0, 0, 0]) + Data("{}".utf8), "safetensors: the header claims 255 bytes but the file has 2 after the length"),
+            ("header length beyond the limit", Data([0, 0, 0, 0, 0, 0, 0, 0x7F]), "safetensors: the header claims 9151314442816847872 bytes, more than the 100000000 the format allows"),
+            ("invalid JSON", SafetensorsTests.file(header: "{not json"), "safetensors header: invalid JSON in header at byte 1: expected '\"'"),
+            ("not an object", SafetensorsTests.file(header: "[1, 2]"), "safetensors header: invalid JSON in header at byte 0: expected '{'"),
+            ("offsets beyond the data", SafetensorsTests.file(header: #"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}"#, data: [0, 0, 0, 0]), "safetensors header: the tensors cover 8 data bytes, but the file holds 4"),
+            ("offsets reversed", SafetensorsTests.file(header: #"{"a":{"dtype":"F32","shape":[0],"data_offsets":[4,0]}}"#, data: [0, 0, 0, 0]), "safetensors header: tensor \"a\" of dtype F32 and shape [0] needs 0 bytes, but its data_offsets [4, 0] span -4"),
+            ("size not matching the shape", SafetensorsTests.file(header: #"{"a":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}}"#, data: [UInt8](repeating: 0, count: 8)), "safetensors header: tensor \"a\" of dtype F32 and shape [3] needs 12 bytes, but its data_offsets [0, 8] span 8"),
+            ("negative dimension", SafetensorsTests.file(header: #"{"a":{"dtype":"F32","shape":[-1],"data_offsets":[0,0]}}"#), "safetensors header: invalid JSON in header at byte 31: expected a non-negative whole number that fits in 64 bits"),
+            ("overflowing shape", SafetensorsTests.file(header: #"{"a":{"dtype":"F64","shape":[4294967296,4294967296],"data_offsets":[0,0]}}"#), "safetensors header: tensor \"a\" has shape [4294967296, 4294967296], which cannot be laid out: Storage size calculation overflowed with sizes=[4294967296, 4294967296]"),
+            ("unknown dtype", SafetensorsTests.file(header: #"{"a":{"dtype":"C64","shape":[1],"data_offsets":[0,8]}}"#, data: [UInt8](repeating: 0, count: 8)), "safetensors header: tensor \"a\" has unsupported dtype C64"),
+            ("fractional shape", SafetensorsTests.file(header: #"{"a":{"dtype":"F32","shape":[1.5],"data_offsets":[0,4]}}"#, data: [0, 0, 0, 0]), "safetensors header: invalid JSON in header at byte 32: expected a non-negative whole number that fits in 64 bits"),
+            ("metadata not strings", SafetensorsTests.file(header: #"{"__metadata__":{"a":1}}"#), "safetensors header: invalid JSON in header at byte 21: expected '\"'"),
+        ] as [(String, Data, String)])
+    func hostile(_ label: String, _ bytes: Data, _ message: String) {
+        #expect(throws: FormatError(message), "\(label)") { try Safetensors.read(bytes) }
     }
 
     @Test("every dtype name maps both ways")

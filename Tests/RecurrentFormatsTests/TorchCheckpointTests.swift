@@ -43,10 +43,24 @@ struct TorchCheckpointTests {
 
     @Test("the shipped shared-storage and non-contiguous checkpoints hold whole, distinct tensors")
     func shippedViews() throws {
-        let shared = try TorchCheckpoint.read(contentsOf: checkpointDirectory.appendingPathComponent("shared_storage.pt"))
-        let stateDict = try #require(shared.stateDict)
+        let url = checkpointDirectory.appendingPathComponent("shared_storage.pt")
+        let stateDict = try #require(try TorchCheckpoint.read(contentsOf: url).stateDict)
         #expect(stateDict["weight_ih_l0"]?.shape == [4, 3])
-        #expect(stateDict["weight_hh_l0"] != stateDict["weight_ih_l0"])
+        // The generator laid every parameter end to end in one float32 storage, in the state dict's
+        // order: each tensor must be its own slice of that storage, at its own offset.
+        let archive = try ZipArchive(try Data(contentsOf: url), context: "shared_storage.pt")
+        let record = try #require(archive.entries.first { $0.name.hasSuffix("/data/0") })
+        let bytes = [UInt8](try archive.contents(of: record, context: "shared_storage.pt"))
+        let storage = stride(from: 0, to: bytes.count, by: 4).map { i in
+            Float(bitPattern: UInt32(bytes[i]) | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2]) << 16 | UInt32(bytes[i + 3]) << 24)
+        }
+        var offset = 0
+        for (name, tensor) in stateDict {
+            let values = try #require(tensor.tensor(of: Float.self), "\(name) is not float32").scalars
+            #expect(Array(storage[offset..<(offset + values.count)]) == values, "\(name) is not the storage at offset \(offset)")
+            offset += values.count
+        }
+        #expect(offset == storage.count, "the views cover the storage")
     }
 
     static let hostile: [(String, Data, String)] = [

@@ -211,15 +211,6 @@ extension Linear {
     }
 }
 
-/// autograd's check of a gradient handed to `backward` (`torch.autograd.backward(output, gradient)`).
-func checkGradientShape(_ gradient: [Int], output: [Int]) throws(TorchError) {
-    guard gradient == output else {
-        throw .runtimeError(
-            "Mismatch in shape: grad_output[0] has a shape of \(torchSize(gradient)) and output[0] has a shape of "
-                + "\(torchSize(output)).")
-    }
-}
-
 // MARK: - Parameters
 
 extension Linear {

@@ -153,8 +153,8 @@ extension RNN.Trace {
             outputShape = [totalRows, width]
             hNShape = [directions * model.numLayers, batch, hidden]
         }
-        try checkShape(outputGradient, outputShape, index: 0)
-        try checkShape(hNGradient, hNShape, index: 1)
+        if let outputGradient { try checkGradientShape(outputGradient.shape, output: outputShape, index: 0) }
+        if let hNGradient { try checkGradientShape(hNGradient.shape, output: hNShape, index: 1) }
 
         var upstream: [Scalar]? = outputGradient.map { gradient in
             if case .padded(let layout) = form, layout.isBatched, model.batchFirst {
@@ -235,13 +235,5 @@ extension RNN.Trace {
                 h0: try unsorted.map { order throws(TorchError) in try sortedOrder.selecting(order, alongDimension: 1) } ?? sortedOrder,
                 parameters: ParameterGradients(parameters))
         }
-    }
-
-    /// autograd's check that a gradient has its tensor's shape.
-    private func checkShape(_ gradient: Tensor<Scalar>?, _ shape: [Int], index: Int) throws(TorchError) {
-        guard let gradient, gradient.shape != shape else { return }
-        throw .runtimeError(
-            "Mismatch in shape: grad_output[\(index)] has a shape of \(torchSize(gradient.shape)) and output[\(index)] "
-                + "has a shape of \(torchSize(shape)).")
     }
 }

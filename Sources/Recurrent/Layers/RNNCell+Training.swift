@@ -44,11 +44,7 @@ extension RNNCell.Trace {
     @_specialize(exported: true, where Scalar == Float)
     @_specialize(exported: true, where Scalar == Double)
     public func backward(outputGradient: Tensor<Scalar>) throws(TorchError) -> RNNCell.Gradients {
-        guard outputGradient.shape == output.shape else {
-            throw .runtimeError(
-                "Mismatch in shape: grad_output[0] has a shape of \(torchSize(outputGradient.shape)) and output[0] "
-                    + "has a shape of \(torchSize(output.shape)).")
-        }
+        try checkGradientShape(outputGradient.shape, output: output.shape)
         let (inputSize, hiddenSize) = (cell.inputSize, cell.hiddenSize)
         // A step is the recurrence over one step of a batch: the same backward as an RNN layer's.
         let batch = input.rank == 2 ? input.shape[0] : 1

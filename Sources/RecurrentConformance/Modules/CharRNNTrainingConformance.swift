@@ -33,8 +33,9 @@ public struct CharRNNTrainingConformance: ModuleConformance {
 
     /// Reads the case's `config`.
     public init(_ fixture: Fixture) throws(FormatError) {
-        guard let arguments = try fixture.json("config", as: Arguments.self), arguments.betas.count == 2 else {
-            throw FormatError("fixture \(fixture.name): no metadata field 'config' with the model's settings and two betas")
+        let arguments = try fixture.requiredJSON("config", as: Arguments.self)
+        guard arguments.betas.count == 2 else {
+            throw FormatError("fixture \(fixture.name): 'config' gives \(arguments.betas.count) betas, not two")
         }
         self.fixture = fixture
         self.arguments = arguments

@@ -32,9 +32,7 @@ public struct RNNCellConformance: ModuleConformance {
 
     /// Reads the case's `config`.
     public init(_ fixture: Fixture) throws(FormatError) {
-        guard let arguments = try fixture.json("config", as: Arguments.self) else {
-            throw FormatError("fixture \(fixture.name): no metadata field 'config'")
-        }
+        let arguments = try fixture.requiredJSON("config", as: Arguments.self)
         self.fixture = fixture
         self.arguments = arguments
         try FixtureLimits.checkWork(

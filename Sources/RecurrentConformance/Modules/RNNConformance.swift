@@ -59,9 +59,7 @@ public struct RNNConformance: ModuleConformance {
 
     /// Reads the case's `config` and input kind.
     public init(_ fixture: Fixture) throws(FormatError) {
-        guard let arguments = try fixture.json("config", as: Arguments.self) else {
-            throw FormatError("fixture \(fixture.name): no metadata field 'config'")
-        }
+        let arguments = try fixture.requiredJSON("config", as: Arguments.self)
         self.fixture = fixture
         self.arguments = arguments
         isPacked = fixture.metadata["input_kind"] == "packed"

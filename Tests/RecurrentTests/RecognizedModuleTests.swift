@@ -31,7 +31,6 @@ struct RecognizedModuleTests {
         let modules = try Self.model().recognizedModules
         #expect(modules.map(\.description) == ["RNN(3, 4, num_layers=2, bidirectional=True)", "RNNCell(8, 5, bias=False)", "LSTM(3, 4)"])
         #expect(modules.map(\.prefix) == ["encoder.rnn.", "decoder.cell.", "lstm."])
-        #expect(modules.map(\.kind.isSupported) == [true, true, false])
         #expect(modules[0].dtype == .float32)
         #expect(try Self.gated(3, prefix: "").recognizedModules.map(\.kind) == [.gru])
         #expect(try RNN<Double>(inputSize: 2, hiddenSize: 3).stateDict().recognizedModules.map(\.prefix) == [""])
@@ -46,7 +45,7 @@ struct RecognizedModuleTests {
         ])
     func suggestedPrefix(_ prefix: String, _ advice: String) throws {
         let stateDict = try Self.model()
-        #expect(stateDict.suggestedRNNPrefix(for: prefix) == "encoder.rnn.")
+        #expect(stateDict.suggestedPrefix(for: prefix) == "encoder.rnn.")
         let error = thrownError { () throws(TorchError) in try RNN<Float>(stateDict: stateDict, prefix: prefix) }
         #expect(error == TorchError(.keyError, "no RNN parameters under the prefix '\(prefix)': \"\(prefix)weight_ih_l0\" is missing or not 2-D" + advice))
         #expect(try RNN<Float>(stateDict: stateDict, prefix: "encoder.rnn.").description == "RNN(3, 4, num_layers=2, bidirectional=True)")
@@ -57,11 +56,11 @@ struct RecognizedModuleTests {
         let lstm = try Self.gated(4, prefix: "lstm.")
         #expect(
             thrownError { () throws(TorchError) in try RNN<Float>(stateDict: lstm, prefix: "lstm.") }
-                == TorchError(.valueError, "the parameters under the prefix 'lstm.' are those of LSTM(3, 4) (weight_hh_l0 has 4 gate blocks of 4 rows); Recurrent runs nn.RNN and nn.RNNCell only"))
+                == TorchError(.valueError, "the parameters under the prefix 'lstm.' are those of LSTM(3, 4) (weight_hh_l0 has 4 gate blocks of 4 rows), not an RNN's: load them with LSTM(stateDict:)"))
         let gru = try Self.gated(3, prefix: "gru.")
         #expect(
             thrownError { () throws(TorchError) in try RNN<Float>(stateDict: gru, prefix: "") }
-                == TorchError(.keyError, "no RNN parameters under the prefix '': \"weight_ih_l0\" is missing or not 2-D; the state dict has GRU(3, 4) under the prefix 'gru.', which Recurrent does not run (nn.RNN and nn.RNNCell only)"))
+                == TorchError(.keyError, "no RNN parameters under the prefix '': \"weight_ih_l0\" is missing or not 2-D; the state dict has GRU(3, 4) under the prefix 'gru.': load it with GRU(stateDict:)"))
     }
 
     @Test("a float16 state dict is refused with what is supported, and widened when asked")

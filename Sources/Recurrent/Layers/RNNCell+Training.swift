@@ -50,7 +50,7 @@ extension RNNCell.Trace {
         let batch = input.rank == 2 ? input.shape[0] : 1
         var inputGradient = [Scalar](repeating: 0, count: batch * inputSize)
         var hxGradient = [Scalar](repeating: 0, count: batch * hiddenSize)
-        var gradients = CellGradients<Scalar>(inputSize: inputSize, hiddenSize: hiddenSize)
+        var gradients = CellGradients<Scalar>(cell.weights, inputSize: inputSize)
         input.scalars.withUnsafeBufferPointer { source in
             output.scalars.withUnsafeBufferPointer { output in
                 outputGradient.scalars.withUnsafeBufferPointer { upstream in
@@ -58,7 +58,7 @@ extension RNNCell.Trace {
                         hxGradient.withUnsafeMutableBufferPointer { hxGradient in
                             withInitialState(hx?.scalars, 0..<(batch * hiddenSize)) { initialState in
                                 RecurrentKernel.backwardDirection(
-                                    cell.weights, nonlinearity: cell.nonlinearity,
+                                    cell.weights,
                                     input: source, features: inputSize, batchSizes: [batch],
                                     initialState: initialState, reverse: false,
                                     output: output, outputWidth: hiddenSize, outputOffset: 0,
@@ -74,6 +74,6 @@ extension RNNCell.Trace {
             input: Tensor(unchecked: input.shape, scalars: inputGradient),
             hx: Tensor(unchecked: output.shape, scalars: hxGradient),
             parameters: ParameterGradients(
-                gradients.named(inputSize: inputSize, hiddenSize: hiddenSize, bias: cell.bias).map { ($0.slot, $0.tensor) }))
+                gradients.named(like: cell.weights).map { ($0.slot, $0.tensor) }))
     }
 }

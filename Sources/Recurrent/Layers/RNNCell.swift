@@ -35,7 +35,8 @@ public struct RNNCell<Scalar: RecurrentScalar>: RecurrentModule, Hashable, Custo
         self.hiddenSize = hiddenSize
         self.bias = bias
         self.nonlinearity = nonlinearity
-        weights = try CellWeights(inputSize: inputSize, hiddenSize: hiddenSize, bias: bias, generator: &generator)
+        weights = try CellWeights(
+            kind: .elman(nonlinearity), inputSize: inputSize, hiddenSize: hiddenSize, bias: bias, generator: &generator)
     }
 
     /// Creates a cell whose parameters are those `torch.manual_seed(seed)` followed by
@@ -91,34 +92,11 @@ public struct RNNCell<Scalar: RecurrentScalar>: RecurrentModule, Hashable, Custo
 
     /// PyTorch's checks for `RNNCell.forward`, in PyTorch's order; returns the batch size.
     private func validate(inputShape: [Int], inputDType: DType, hxShape: [Int]?, hxDType: DType?) throws(TorchError) -> Int {
-        guard inputShape.count == 1 || inputShape.count == 2 else {
-            throw .valueError("RNNCell: Expected input to be 1D or 2D, got \(inputShape.count)D instead")
-        }
-        if let hxShape, hxShape.count != 1 && hxShape.count != 2 {
-            throw .valueError("RNNCell: Expected hidden to be 1D or 2D, got \(hxShape.count)D instead")
-        }
-        // Unbatched input is computed as a batch of one, and hx is unsqueezed with it.
-        let isBatched = inputShape.count == 2
-        let input = isBatched ? inputShape : [1] + inputShape
-        let hx = hxShape.map { isBatched ? $0 : [1] + $0 }
-        guard input[1] == inputSize else {
-            throw .runtimeError("input has inconsistent input_size: got \(input[1]) expected \(inputSize)")
-        }
-        if let hx {
-            guard hx.count == 2 else {
-                throw .runtimeError("Expected 2D hidden0 (batch x hidden_size), but got \(hx.count)D tensor")
-            }
-            guard hx[0] == input[0] else {
-                throw .runtimeError("Input batch size \(input[0]) doesn't match hidden0 batch size \(hx[0])")
-            }
-            guard hx[1] == hiddenSize else {
-                throw .runtimeError("hidden0 has inconsistent hidden_size: got \(hx[1]), expected \(hiddenSize)")
-            }
-        }
-        for dtype in [inputDType, hxDType ?? inputDType] where dtype != Scalar.dtype {
-            throw .matmulDTypeMismatch(dtype, weights: Scalar.dtype, bias: bias)
-        }
-        return input[0]
+        let call = CellCall(className: "RNNCell", inputSize: inputSize, hiddenSize: hiddenSize, bias: bias, weightsDType: Scalar.dtype)
+        return try call.validate(
+            inputShape: inputShape, inputDType: inputDType, states: hxShape.map { [($0, hxDType ?? Scalar.dtype)] } ?? [],
+            checkedDTypes: 1
+        ) { _, rank in "RNNCell: Expected hidden to be 1D or 2D, got \(rank)D instead" }
     }
 
     private func step(_ input: Tensor<Scalar>, hx: Tensor<Scalar>?, batch: Int, isBatched: Bool) -> Tensor<Scalar> {
@@ -128,7 +106,7 @@ public struct RNNCell<Scalar: RecurrentScalar>: RecurrentModule, Hashable, Custo
             next.withUnsafeMutableBufferPointer { output in
                 withInitialState(hx?.scalars, 0..<(batch * hiddenSize)) { initialState in
                     RecurrentKernel.runDirection(
-                        weights, nonlinearity: nonlinearity,
+                        weights,
                         input: source, features: inputSize, batchSizes: [batch],
                         initialState: initialState, reverse: false,
                         output: output, outputWidth: hiddenSize, outputOffset: 0, finalState: nil)
@@ -150,7 +128,7 @@ extension RNNCell {
 
     /// The shape of the weight or bias with the given PyTorch name.
     public func parameterShape(named name: String) -> [Int]? {
-        parameterNames.contains(name) ? CellWeights<Scalar>.shape(of: name, inputSize: inputSize, hiddenSize: hiddenSize) : nil
+        parameterNames.contains(name) ? CellWeights<Scalar>.shape(of: name, kind: weights.kind, inputSize: inputSize, hiddenSize: hiddenSize) : nil
     }
 
     /// The weight or bias with the given PyTorch name.
@@ -162,14 +140,6 @@ extension RNNCell {
     ///
     /// - Throws: `TorchError` when there is no such parameter or its shape differs.
     public mutating func setParameter(named name: String, to value: Tensor<Scalar>) throws(TorchError) {
-        guard let current = parameter(named: name) else {
-            throw TorchError(.attributeError, "'RNNCell' object has no parameter '\(name)'")
-        }
-        guard current.shape == value.shape else {
-            throw .runtimeError(
-                "size mismatch for \(name): copying a param with shape \(torchSize(value.shape)), "
-                    + "the shape in current model is \(torchSize(current.shape)).")
-        }
-        weights[slot: name] = value
+        weights = try weights.replacing(name, with: value, className: Self.pytorchClassName)
     }
 }

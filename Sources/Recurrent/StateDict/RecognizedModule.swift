@@ -27,9 +27,6 @@ public struct RecognizedModule: Hashable, Sendable, CustomStringConvertible {
         /// `torch.nn.LSTMCell`.
         case lstmCell = "LSTMCell"
 
-        /// Whether this package runs modules of the kind (`RNN` and `RNNCell`).
-        public var isSupported: Bool { self == .rnn || self == .rnnCell }
-
         /// Whether the kind is a single-step cell.
         public var isCell: Bool { self == .rnnCell || self == .gruCell || self == .lstmCell }
 
@@ -61,12 +58,15 @@ public struct RecognizedModule: Hashable, Sendable, CustomStringConvertible {
     public var bidirectional: Bool
     /// Whether there are bias parameters.
     public var bias: Bool
+    /// An LSTM's `proj_size`, read from `weight_hr`; 0 without a projection.
+    public var projSize: Int = 0
     /// The dtype of the parameters.
     public var dtype: DType
 
     /// PyTorch's `repr` as far as the shapes tell it: `RNN(3, 4, num_layers=2, bidirectional=True)`.
     public var description: String {
         var parts = ["\(inputSize)", "\(hiddenSize)"]
+        if projSize != 0 { parts.append("proj_size=\(projSize)") }
         if numLayers != 1 { parts.append("num_layers=\(numLayers)") }
         if !bias { parts.append("bias=False") }
         if bidirectional { parts.append("bidirectional=True") }
@@ -84,11 +84,11 @@ extension StateDict {
         }
     }
 
-    /// The prefix under which an RNN's parameters are, for a caller whose `prefix` finds none:
-    /// `prefix + "."` when that is one (the final dot forgotten), else an RNN whose prefix ends with
-    /// `prefix`, else the first RNN; `nil` when the state dict holds no RNN but at `prefix` itself.
-    public func suggestedRNNPrefix(for prefix: String) -> String? {
-        let prefixes = recognizedModules.filter { $0.kind == .rnn }.map(\.prefix).filter { $0 != prefix }
+    /// The prefix under which a module of `kind` has its parameters, for a caller whose `prefix` finds
+    /// none: `prefix + "."` when that is one (the final dot forgotten), else such a module whose prefix
+    /// ends with `prefix`, else the first; `nil` when the state dict holds none but at `prefix` itself.
+    public func suggestedPrefix(for prefix: String, kind: RecognizedModule.Kind = .rnn) -> String? {
+        let prefixes = recognizedModules.filter { $0.kind == kind }.map(\.prefix).filter { $0 != prefix }
         return prefixes.first { $0 == prefix + "." } ?? prefixes.first { !prefix.isEmpty && $0.hasSuffix(prefix) } ?? prefixes.first
     }
 
@@ -109,6 +109,6 @@ extension StateDict {
         return RecognizedModule(
             kind: kind, prefix: prefix, inputSize: inputWeight.shape[1], hiddenSize: hiddenSize, numLayers: numLayers,
             bidirectional: self[prefix + "weight_ih" + suffix + "_reverse"] != nil, bias: self[prefix + "bias_ih" + suffix] != nil,
-            dtype: inputWeight.dtype)
+            projSize: projected ? stateWeight.shape[1] : 0, dtype: inputWeight.dtype)
     }
 }

@@ -99,7 +99,7 @@ struct ForwardCommand: ParsableCommand {
                 stateDict: stateDict, prefix: prefix, nonlinearity: settings.nonlinearity.value,
                 batchFirst: settings.batchFirst.value, convertingDType: dtype != nil)
         } catch {
-            guard stateDict.scoped(to: prefix)["weight_ih_l0"] == nil, let suggested = stateDict.suggestedRNNPrefix(for: prefix) else {
+            guard stateDict.scoped(to: prefix)["weight_ih_l0"] == nil, let suggested = stateDict.suggestedPrefix(for: prefix) else {
                 throw error
             }
             throw ValidationError("\(error)\nuse --prefix \(suggested)")

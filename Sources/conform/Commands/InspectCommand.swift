@@ -93,7 +93,7 @@ struct InspectCommand: ParsableCommand {
                     + "input_size \(module.inputSize), hidden_size \(module.hiddenSize), \(module.bias ? "bias" : "no bias"), "
                     + "\(module.dtype.rawValue), \(location)")
             guard module.kind == .rnn else {
-                print("  not runnable by conform forward, which runs nn.RNN" + (module.kind.isSupported ? "" : "; Recurrent has no \(module.kind.rawValue) yet"))
+                print("  not runnable by conform forward, which runs nn.RNN")
                 continue
             }
             var command = ["conform forward --checkpoint", Self.quoted(selection.path)]

@@ -17,12 +17,15 @@ class FixtureSet:
         self.provenance = Provenance(seed)
         self.names = set()
         self.written = []
+        self.label = None  # the stream's label; None for the set's own stream
 
     def stream(self, label):
         """This set with a random stream of its own, `Random(f"{seed}:{label}")`: families scheduled
-        after the shipped ones draw from it, so that adding them leaves every earlier case as it was."""
+        after the shipped ones draw from it, so that adding them leaves every earlier case as it was. A
+        stream's own streams are labelled under it (`Random(f"{seed}:gated:gradients")`)."""
         view = copy.copy(self)
-        view.rng = random.Random(f"{self.seed}:{label}")
+        view.label = label if self.label is None else f"{self.label}:{label}"
+        view.rng = random.Random(f"{self.seed}:{view.label}")
         return view
 
     def case_seed(self):

@@ -127,18 +127,19 @@ class CaseMetadata:
 class CheckpointMetadata:
     """The metadata of a checkpoint's `NAME.expected.safetensors`: how to load the checkpoint file."""
     checkpoint: str  # the file name
-    prefix: str  # the RNN's key prefix in the state dict
-    nonlinearity: str
+    prefix: str  # the module's key prefix in the state dict
+    nonlinearity: Optional[str]  # an nn.RNN's; None for a module without one
     batch_first: bool
     dtype: torch.dtype
     key: Optional[str] = None  # the sub-dictionary of a training checkpoint
+    module: Optional[str] = None  # `LSTM`, `GRU`; None for nn.RNN
 
     def strings(self, name, provenance):
         meta = dict(provenance.strings(), format=CHECKPOINT_FORMAT, name=name, checkpoint=self.checkpoint,
-                    prefix=self.prefix, nonlinearity=self.nonlinearity, batch_first=flag(self.batch_first),
+                    prefix=self.prefix, batch_first=flag(self.batch_first),
                     dtype=DTYPE_NAMES[self.dtype], **tolerance_strings(self.dtype))
-        if self.key:
-            meta["key"] = self.key
+        optional = {"nonlinearity": self.nonlinearity, "key": self.key, "module": self.module}
+        meta.update({k: v for k, v in optional.items() if v})
         return meta
 
 

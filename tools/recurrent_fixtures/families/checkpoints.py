@@ -12,18 +12,21 @@ from ..metadata import CheckpointMetadata
 from ..safetensors_writer import safetensors_bytes
 from .legacy_pickle import stable_legacy_keys
 
-NESTED_PREFIX = "encoder.rnn."
+def nested_prefix(spec):
+    """Where a model holds the module: `encoder.rnn.` (`encoder.lstm.`, `encoder.gru.`)."""
+    return f"encoder.{spec.name.lower()}."
 
 
 class Model(nn.Module):
-    """A model with the module nested under `encoder.rnn`, between two linear layers."""
-    def __init__(self, rnn):
+    """A model with the module nested under `encoder.<name>`, between two linear layers."""
+    def __init__(self, rnn, name):
         super().__init__()
         dtype = rnn.weight_ih_l0.dtype
         self.embedding = nn.Linear(2, 3, dtype=dtype)
         self.encoder = nn.Module()
-        self.encoder.rnn = rnn
-        self.head = nn.Linear(rnn.hidden_size * (2 if rnn.bidirectional else 1), 2, dtype=dtype)
+        setattr(self.encoder, name, rnn)
+        features = rnn.proj_size or rnn.hidden_size
+        self.head = nn.Linear(features * (2 if rnn.bidirectional else 1), 2, dtype=dtype)
 
 
 def non_contiguous(state):
@@ -40,6 +43,7 @@ def shared_storage(state):
         count = state[n].numel()
         shared[n] = flat[offset:offset + count].view(state[n].shape)
         offset += count
+    assert len({t.untyped_storage().data_ptr() for t in shared.values()}) == 1, "not one storage"
     return shared
 
 
@@ -47,11 +51,18 @@ LAYOUTS = {"contiguous": lambda state: state, "non-contiguous": non_contiguous, 
 
 
 def generate(fs, specs):
+    """Empties checkpoints/ of the files an earlier run wrote, then writes the specs' checkpoints."""
     directory = os.path.join(fs.out, "checkpoints")
     os.makedirs(directory, exist_ok=True)
     for old in os.listdir(directory):
         if old.endswith((".pt", ".safetensors")):
             os.remove(os.path.join(directory, old))
+    write_cases(fs, specs)
+
+
+def write_cases(fs, specs):
+    """The specs' checkpoints, beside those already in checkpoints/."""
+    directory = os.path.join(fs.out, "checkpoints")
     for spec in specs:
         for item in spec.checkpoint_inputs(spec):
             checkpoint_case(fs, spec, directory, item)
@@ -69,7 +80,7 @@ def checkpoint_case(fs, spec, directory, item):
                for k, v in results.items()}
     trained = item.container == "training checkpoint"
     nested = trained or item.container == "model"
-    state = Model(rnn).state_dict() if nested else rnn.state_dict()
+    state = Model(rnn, nested_prefix(spec).split(".")[1]).state_dict() if nested else rnn.state_dict()
     # Copies: the training step below must not change what is saved.
     state = LAYOUTS[item.layout](type(state)((k, v.clone()) for k, v in state.items()))
     saved = state
@@ -93,8 +104,12 @@ def checkpoint_case(fs, spec, directory, item):
         tensors.update(zip(spec.state_names, states))
     if sample.lengths is not None:
         tensors["lengths"] = torch.tensor(sample.lengths, dtype=torch.int64)
+    # An RNN's file names no module (the first checkpoints were all nn.RNN's); the others name theirs.
+    gated = not spec.has_option("nonlinearity")
     metadata = CheckpointMetadata(
-        checkpoint=file, prefix=NESTED_PREFIX if nested else "", nonlinearity=spec.option(config, "nonlinearity"),
-        batch_first=spec.option(config, "batch_first"), dtype=dtype, key="model" if trained else None)
+        checkpoint=file, prefix=nested_prefix(spec) if nested else "",
+        nonlinearity=None if gated else spec.option(config, "nonlinearity"),
+        batch_first=spec.option(config, "batch_first"), dtype=dtype, key="model" if trained else None,
+        module=spec.name if gated else None)
     with open(os.path.join(directory, sample.name + ".expected.safetensors"), "wb") as f:
         f.write(safetensors_bytes(tensors, metadata.strings(sample.name, fs.provenance)))

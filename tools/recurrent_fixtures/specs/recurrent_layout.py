@@ -22,6 +22,14 @@ def layered_state_shapes(spec, sample):
     return ((layers, size) if sample.unbatched else (layers, sample.batch, size),)
 
 
+def lstm_state_shapes(spec, sample):
+    """h0 of (D * num_layers, N, H_out) and c0 of (D * num_layers, N, H), without N unbatched; H_out is
+    proj_size when it is positive, else H."""
+    (cell,) = layered_state_shapes(spec, sample)
+    projected = spec.option(sample.config, "proj_size")
+    return (cell[:-1] + (projected or cell[-1],), cell)
+
+
 def step_input_shape(spec, sample):
     """(H_in) unbatched, else (N, H_in)."""
     size = spec.option(sample.config, "input_size")
@@ -32,6 +40,11 @@ def step_state_shapes(spec, sample):
     """One state of (H) unbatched, else (N, H)."""
     size = spec.option(sample.config, "hidden_size")
     return ((size,) if sample.unbatched else (sample.batch, size),)
+
+
+def lstm_step_state_shapes(spec, sample):
+    """hx and cx, each (H) unbatched, else (N, H)."""
+    return step_state_shapes(spec, sample) * 2
 
 
 def switch(on, off):
@@ -45,4 +58,5 @@ RECURRENT_TAGS = {
     "bidirectional": switch("bi", "uni"),
     "dropout": lambda value: f"p{value:g}",
     "nonlinearity": str,
+    "proj_size": lambda value: f"proj{value}",
 }

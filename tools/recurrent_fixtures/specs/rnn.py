@@ -128,9 +128,16 @@ def error_inputs(spec, draws):
     yield WarningInput("dropout_tiny", c(dropout=1e-7), "the warning prints dropout as Python's repr")
     yield WarningInput("dropout_one", c(dropout=1.0), "dropout = 1 is accepted, with the warning")
 
+    for name, config, dtype, x, h in forward_error_calls(c, draws):
+        yield one_state_call(f"forward_{name}", config, x, h, dtype)
+
+
+def forward_error_calls(c, draws):
+    """(name, config, dtype, input, initial state) of the forward calls a one-state sequence module
+    (nn.RNN, nn.GRU) refuses, over the configs `c` makes; the tensors drawn from `draws` in order."""
     t = draws.randn
     m = c(num_layers=2)
-    forward = [
+    return [
         ("rank1", m, f32, t(3), None),
         ("rank4", m, f32, t(5, 2, 3, 1), None),
         ("rank0", m, f32, t(), None),
@@ -167,8 +174,6 @@ def error_inputs(spec, draws):
         ("order_dtype_before_input_size", m, f32, t(5, 2, 7, dtype=f64), None),
         ("order_length_before_h0_dtype", m, f32, t(0, 2, 3), t(2, 2, 4, dtype=f64)),
     ]
-    for name, config, dtype, x, h in forward:
-        yield one_state_call(f"forward_{name}", config, x, h, dtype)
 
 
 def packed_inputs(spec, rng):
@@ -188,6 +193,12 @@ def packed_inputs(spec, rng):
 
 
 def packed_calls(spec, draws):
+    return one_state_packed_calls(spec, draws, "rnn")
+
+
+def one_state_packed_calls(spec, draws, prefix):
+    """The packed calls a one-state sequence module refuses (`error_PREFIX_*`), and an h0 wider than an
+    unsorted batch, which it accepts."""
     t = draws.randn
     m = spec.config(num_layers=2)
     errors = [
@@ -200,11 +211,11 @@ def packed_calls(spec, draws):
     for name, lengths, enforce, h0_shape, features in errors:
         x = t(max(lengths), len(lengths), features)
         packed = rnn_utils.pack_padded_sequence(x, lengths, enforce_sorted=enforce)
-        yield one_state_call(f"error_rnn_{name}", m, packed, None if h0_shape is None else t(*h0_shape),
+        yield one_state_call(f"error_{prefix}_{name}", m, packed, None if h0_shape is None else t(*h0_shape),
                              description="packed forward error")
     # PyTorch permutes h0 before checking it, so an h0 wider than an unsorted batch is accepted.
     wide = rnn_utils.pack_padded_sequence(t(4, 2, 3), [2, 4], enforce_sorted=False)
-    yield one_state_call("rnn_h0_wider_unsorted_accepted", m, wide, t(2, 3, 4), raises=False,
+    yield one_state_call(f"{prefix}_h0_wider_unsorted_accepted", m, wide, t(2, 3, 4), raises=False,
                          description="an h0 wider than an unsorted packed batch is accepted")
 
 

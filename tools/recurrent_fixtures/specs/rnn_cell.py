@@ -31,9 +31,16 @@ def edge_inputs(spec):
 
 
 def error_inputs(spec, draws):
+    for name, config, dtype, x, h in one_state_cell_calls(draws):
+        yield one_state_call(f"cell_{name}", config, x, h, dtype)
+
+
+def one_state_cell_calls(draws):
+    """(name, config, dtype, input, hx) of the calls a one-state cell (nn.RNNCell, nn.GRUCell) refuses;
+    the tensors drawn from `draws` in order."""
     t = draws.randn
     c = dict(input_size=3, hidden_size=4)
-    calls = [
+    return [
         ("rank3", c, f32, t(2, 2, 3), None),
         ("rank0", c, f32, t(), None),
         ("hx_rank3", c, f32, t(2, 3), t(1, 2, 4)),
@@ -53,8 +60,6 @@ def error_inputs(spec, draws):
         ("negative_hidden", dict(input_size=3, hidden_size=-1), f32, None, None),
         ("negative_input", dict(input_size=-2, hidden_size=4), f32, None, None),
     ]
-    for name, config, dtype, x, h in calls:
-        yield one_state_call(f"cell_{name}", config, x, h, dtype)
 
 
 def live_error_inputs(spec, rng, draws, config, dtype, steps, batch):

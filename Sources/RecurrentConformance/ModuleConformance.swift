@@ -71,7 +71,8 @@ extension ModuleConformance {
 public enum ModuleConformances {
     /// The conformances of this package's modules and functions.
     public static let all: [any ModuleConformance.Type] = [
-        RNNConformance.self, RNNCellConformance.self, PackingConformance.self, CheckpointConformance.self,
+        RNNConformance.self, LSTMConformance.self, GRUConformance.self, RNNCellConformance.self, LSTMCellConformance.self,
+        GRUCellConformance.self, PackingConformance.self, CheckpointConformance.self,
         LinearConformance.self, EmbeddingConformance.self, MSELossConformance.self, CrossEntropyLossConformance.self,
         OptimizerConformance.self, ClipGradNormConformance.self, CharRNNTrainingConformance.self,
     ]

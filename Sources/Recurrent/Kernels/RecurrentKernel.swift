@@ -264,19 +264,20 @@ enum RecurrentKernel {
         return true
     }
 
-    /// Writes `b_hh` (or zeros) into columns `blocks` of `rows` rows: the start of a GRU's recurrent
-    /// products.
+    /// Writes the start of a GRU's recurrent products into columns `blocks` of `rows` rows: `b_hn` in
+    /// the `n` block, zeros elsewhere (`r` and `z` took their `b_hh` in the projection) or without
+    /// biases.
     private static func fillRecurrentBias<Scalar: RecurrentScalar>(
         _ weights: CellWeights<Scalar>, rows: Int, columns blocks: [Range<Int>], into target: UnsafeMutablePointer<Scalar>, ldc: Int
     ) {
-        for r in 0..<rows {
-            let row = target + r * ldc
-            if let biasHH = weights.biasHH {
-                biasHH.scalars.withUnsafeBufferPointer { biasHH in
-                    for block in blocks { (row + block.lowerBound).update(from: biasHH.baseAddress! + block.lowerBound, count: block.count) }
+        let recurrentOnly = 2 * weights.hiddenSize
+        let bias = weights.biasHH?.scalars ?? []
+        bias.withUnsafeBufferPointer { bias in
+            for r in 0..<rows {
+                let row = target + r * ldc
+                for block in blocks {
+                    for j in block { row[j] = j >= recurrentOnly && !bias.isEmpty ? bias[j] : 0 }
                 }
-            } else {
-                for block in blocks { (row + block.lowerBound).update(repeating: 0, count: block.count) }
             }
         }
     }

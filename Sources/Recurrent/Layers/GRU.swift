@@ -156,6 +156,21 @@ extension GRU {
         return (results.output, results.hN)
     }
 
+    /// Runs the GRU on tensors whose dtype is known only at run time, drawing dropout masks from
+    /// `generator`.
+    ///
+    /// - Throws: `TorchError` as ``callAsFunction(_:h0:)-(AnyTensor,_)`` does.
+    @_specialize(exported: true, where Scalar == Float)
+    @_specialize(exported: true, where Scalar == Double)
+    public func callAsFunction(
+        _ input: AnyTensor, h0: AnyTensor? = nil, generator: inout TorchGenerator
+    ) throws(TorchError) -> (output: AnyTensor, hN: AnyTensor) {
+        let results = try TorchGenerator.lending(&generator) { generator throws(TorchError) in
+            try layers.forward(input, h0: h0, c0: nil, generator: &generator)
+        }
+        return (results.output, results.hN)
+    }
+
     /// Runs the GRU over a packed batch, as `torch.nn.GRU.forward(packed, hx)` does, `h0` and `hN` in
     /// the caller's batch order.
     ///

@@ -166,6 +166,21 @@ extension LSTM {
         return (results.output, results.hN, results.cN!)
     }
 
+    /// Runs the LSTM on tensors whose dtype is known only at run time, drawing dropout masks from
+    /// `generator`.
+    ///
+    /// - Throws: `TorchError` as ``callAsFunction(_:hx:)-(AnyTensor,_)`` does.
+    @_specialize(exported: true, where Scalar == Float)
+    @_specialize(exported: true, where Scalar == Double)
+    public func callAsFunction(
+        _ input: AnyTensor, hx: (h0: AnyTensor, c0: AnyTensor)? = nil, generator: inout TorchGenerator
+    ) throws(TorchError) -> (output: AnyTensor, hN: AnyTensor, cN: AnyTensor) {
+        let results = try TorchGenerator.lending(&generator) { generator throws(TorchError) in
+            try layers.forward(input, h0: hx?.h0, c0: hx?.c0, generator: &generator)
+        }
+        return (results.output, results.hN, results.cN!)
+    }
+
     /// Runs the LSTM over a packed batch, as `torch.nn.LSTM.forward(packed, (h0, c0))` does, the states
     /// in the caller's batch order.
     ///

@@ -27,19 +27,56 @@ extension RecurrentLayers {
             h0 = try h0.map { given throws(TorchError) in try given.selecting(order, alongDimension: 1) }
             c0 = try c0.map { given throws(TorchError) in try given.selecting(order, alongDimension: 1) }
         }
+        if hasCellState { try checkPackedLSTM(input.data, h0: h0, c0: c0, batch: input.batchSizes.first ?? 0) }
         let data = input.data
         guard data.rank == 2 else { throw .runtimeError("input must have 2 dimensions, got \(data.rank)") }
         guard data.shape[1] == inputSize else {
             throw .runtimeError("input.size(-1) must be equal to input_size. Expected \(inputSize), got \(data.shape[1])")
         }
-        // An LSTM's packed forward checks nothing of its states: a disagreement of their batches
-        // surfaces in the cell's first element-wise product.
-        if let h0, let c0, h0.rank == 3, c0.rank == 3, h0.shape[1] != c0.shape[1] {
-            throw .runtimeError(
-                "The size of tensor a (\(h0.shape[1])) must match the size of tensor b (\(c0.shape[1])) at non-singleton dimension 0")
-        }
         try checkStateShapes(h0: h0?.shape, c0: c0?.shape, batch: input.batchSizes.first ?? 0)
         return (h0, c0)
+    }
+
+    /// `nn.LSTM`'s packed forward, unlike every other, checks neither its data nor its states in
+    /// Python: what is wrong surfaces in PyTorch's kernel, whose words these are, in its order.
+    private func checkPackedLSTM(_ data: Tensor<Scalar>, h0: Tensor<Scalar>?, c0: Tensor<Scalar>?, batch: Int) throws(TorchError) {
+        let gateRows = 4 * hiddenSize
+        let product = bias ? "addmm" : "mm"
+        if let h0, let c0, h0.rank < 3 || c0.rank < 3 {
+            let rank = min(h0.rank, c0.rank)
+            throw TorchError(
+                .indexError, "Dimension out of range (expected to be in range of [\(-rank), \(rank - 1)], but got 2)")
+        }
+        if let features = data.shape.last, features != inputSize {
+            let rows = features > 0 ? data.count / features : 0
+            throw .runtimeError(
+                "\(product): mat1 and mat2 shapes cannot be multiplied (\(rows)x\(features) and \(inputSize)x\(gateRows))")
+        }
+        guard let h0, let c0 else { return }
+        if h0.shape[0] != numDirections * numLayers || c0.shape[0] != numDirections * numLayers {
+            throw .runtimeError("Expected more hidden states in stacked_rnn")
+        }
+        // The kernel counts the weights it expects from whether h is narrower than c: a projection's
+        // h as wide as c reads as one without a projection, and the reverse.
+        if projSize == 0 && (h0.shape[2] != hiddenSize || c0.shape[2] != hiddenSize) || projSize > 0 && h0.shape[2] == hiddenSize {
+            throw .runtimeError("got an incorrect number of RNN parameters")
+        }
+        if h0.shape[2] != stateSize {
+            throw .runtimeError(
+                "\(product): mat1 and mat2 shapes cannot be multiplied (\(h0.shape[1])x\(h0.shape[2]) and \(stateSize)x\(gateRows))")
+        }
+        if c0.shape[2] != hiddenSize {
+            throw .runtimeError(
+                "The size of tensor a (\(hiddenSize)) must match the size of tensor b (\(c0.shape[2])) at non-singleton dimension 1")
+        }
+        if h0.shape[1] != c0.shape[1] || h0.shape[1] > batch {
+            let other = h0.shape[1] != c0.shape[1] ? c0.shape[1] : batch
+            throw .runtimeError(
+                "The size of tensor a (\(h0.shape[1])) must match the size of tensor b (\(other)) at non-singleton dimension 0")
+        }
+        if h0.shape[1] < batch {
+            throw .runtimeError("output with shape [\(h0.shape[1]), \(gateRows)] doesn't match the broadcast shape [\(batch), \(gateRows)]")
+        }
     }
 
     /// The last layer's rows as a packed sequence with the input's batch sizes and indices.

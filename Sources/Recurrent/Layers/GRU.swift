@@ -201,6 +201,18 @@ extension GRU {
 }
 
 extension GRU {
+    /// PyTorch's dtype checks of a forward call, without running it, for a caller that holds its
+    /// arrays in another type first: the input's dtype against the weights' (`RNN input dtype ...`),
+    /// then the states' with the messages PyTorch's CPU kernels give.
+    ///
+    /// - Throws: `TorchError` with PyTorch's message for the first dtype that is not the weights'.
+    public func checkDTypes(input: DType, h0: DType? = nil) throws(TorchError) {
+        try layers.checkInputDType(input)
+        try layers.checkStateDTypes(h0: h0, c0: nil)
+    }
+}
+
+extension GRU {
     /// What a forward pass keeps for its backward pass: the model, every layer's states and gates at
     /// every step, and the dropout multipliers.
     ///

@@ -77,7 +77,6 @@ def live_error_inputs(spec, rng, draws, config, dtype, steps, batch):
     D, L = 2 if config["bidirectional"] else 1, config["num_layers"]
     x_shape = (batch, steps, I) if config["batch_first"] else (steps, batch, I)
     return gated_layers.live_constructor_errors(rng, config, dtype) + [
-        GivenCall("", dict(config, proj_size=rng.choice([0, 1])), dtype),
         call(t(*x_shape, 1)),
         call(t(I)),
         call(t(*x_shape[:-1], I + rng.randint(1, 5))),

@@ -63,6 +63,33 @@ struct ReadmeGuideTests {
 }
 
 extension ReadmeGuideTests {
+    @Test("LSTM and GRU: PyTorch's options, states and shapes")
+    func gated() throws {
+        // torch.manual_seed(0); lstm = nn.LSTM(10, 20, num_layers=2, proj_size=5)
+        var lstm = try LSTM<Float>(inputSize: 10, hiddenSize: 20, numLayers: 2, projSize: 5, seed: 0)
+        lstm.training = false
+        print(lstm)                                   // LSTM(10, 20, proj_size=5, num_layers=2)
+        print(lstm.parameterShape(named: "weight_hh_l0") ?? [])   // [80, 5]: the gates i, f, g, o stacked
+        #expect(lstm.description == "LSTM(10, 20, proj_size=5, num_layers=2)")
+        #expect(lstm.parameterShape(named: "weight_hh_l0") == [80, 5])
+        #expect(lstm.parameterNames.prefix(5) == ["weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0", "weight_hr_l0"])
+        let x = try Tensor<Float>(shape: [5, 3, 10], scalars: (0..<150).map { Float($0) / 150 })
+        let state = (h0: try Tensor<Float>.zeros([2, 3, 5]), c0: try Tensor<Float>.zeros([2, 3, 20]))
+        let (y, hN, cN) = try lstm(x, hx: state)      // y (5, 3, 5), hN (2, 3, 5), cN (2, 3, 20)
+        #expect(y.shape == [5, 3, 5] && hN.shape == [2, 3, 5] && cN.shape == [2, 3, 20])
+        // The last step's output is the last layer's final state.
+        #expect(Array(y.scalars.suffix(15)) == Array(hN.scalars.suffix(15)))
+
+        // torch.manual_seed(0); gru = nn.GRU(10, 20)
+        let gru = try GRU<Float>(inputSize: 10, hiddenSize: 20, seed: 0)
+        let (z, gruHN) = try gru(x)                   // z (5, 3, 20), gruHN (1, 3, 20)
+        #expect(z.shape == [5, 3, 20] && gruHN.shape == [1, 3, 20])
+
+        let cell = try LSTMCell<Float>(inputSize: 10, hiddenSize: 20, seed: 0)
+        let (h1, c1) = try cell(try Tensor<Float>.zeros([3, 10]))   // each (3, 20)
+        #expect(h1.shape == [3, 20] && c1.shape == [3, 20])
+    }
+
     @Test("the training example: a traced forward and its backward pass")
     func training() throws {
         var rnn = try RNN<Double>(inputSize: 10, hiddenSize: 20, numLayers: 2, dropout: 0.25, seed: 0)

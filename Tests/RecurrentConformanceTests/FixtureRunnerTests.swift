@@ -121,8 +121,8 @@ struct FixtureRunnerTests {
         let broken = try fixture("large_0_tanh_float32") { file in file.metadata["module"] = "Transformer" }
         #expect(
             FixtureRunner.run(broken).failures == [
-                "unknown module 'Transformer' (known: RNN, RNNCell, utils, checkpoint, Linear, Embedding, MSELoss, "
-                    + "CrossEntropyLoss, optim, clip_grad_norm_, CharRNNTraining)"
+                "unknown module 'Transformer' (known: RNN, LSTM, GRU, RNNCell, LSTMCell, GRUCell, utils, checkpoint, "
+                    + "Linear, Embedding, MSELoss, CrossEntropyLoss, optim, clip_grad_norm_, CharRNNTraining)"
             ])
     }
 

@@ -13,6 +13,10 @@ from .metadata import CaseMetadata
 ATTEMPTS = 20
 
 
+class NoAcceptableDraw(AssertionError):
+    """No draw of a case's weights and inputs in ATTEMPTS was well-conditioned enough to ship."""
+
+
 def forward_cases(fs, spec, inputs, dtype, **options):
     """`forward_case` for each of `inputs` written in `dtype`, named `NAME_DTYPE`."""
     for sample in inputs:
@@ -27,7 +31,7 @@ def forward_case(fs, spec, name, sample, dtype, **options):
     for _ in range(ATTEMPTS):
         if try_draw(fs, spec, name, sample, dtype, **options):
             return
-    raise AssertionError(f"{name}: no acceptable draw in {ATTEMPTS}")
+    raise NoAcceptableDraw(f"{name}: no acceptable draw in {ATTEMPTS}")
 
 
 def try_draw(fs, spec, name, sample, dtype, *, input_scale=1.0, prepare=None, reject=None, edit_input=None,

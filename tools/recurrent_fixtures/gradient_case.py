@@ -11,7 +11,7 @@ from .case_tensors import call_fields
 from .constants import CONDITIONING_LIMIT, DTYPE_NAMES, TOLERANCES
 from .construction import build
 from .draws import randn
-from .forward_case import ATTEMPTS, data_of, draw_inputs
+from .forward_case import ATTEMPTS, NoAcceptableDraw, data_of, draw_inputs
 from .metadata import CaseMetadata
 
 
@@ -28,7 +28,7 @@ def gradient_case(fs, spec, name, sample, dtype):
     for _ in range(ATTEMPTS):
         if try_draw(fs, spec, name, sample, dtype):
             return
-    raise AssertionError(f"{name}: no acceptable draw in {ATTEMPTS}")
+    raise NoAcceptableDraw(f"{name}: no acceptable draw in {ATTEMPTS}")
 
 
 def try_draw(fs, spec, name, sample, dtype):

@@ -3,7 +3,20 @@ import Testing
 
 // Each module's traced forward and backward, in the one shape ``GradientCheck`` drives.
 
-extension RNN: GradientChecked where Scalar == Double {
+/// A layer with RNN's one state and RNN's traced passes: RNN and GRU.
+protocol SingleStateLayer: GradientChecked {
+    associatedtype Trace
+    func tracedForward(
+        _ input: Tensor<Double>, h0: Tensor<Double>?, generator: inout TorchGenerator
+    ) throws(TorchError) -> (output: Tensor<Double>, hN: Tensor<Double>, trace: Trace)
+    func tracedForward(
+        _ input: PackedSequence<Double>, h0: Tensor<Double>?, generator: inout TorchGenerator
+    ) throws(TorchError) -> (output: PackedSequence<Double>, hN: Tensor<Double>, trace: Trace)
+    /// `trace.backward(outputGradient:hNGradient:)`.
+    static func backward(_ trace: Trace, outputGradient: Tensor<Double>?, hNGradient: Tensor<Double>?) throws -> GradientCheck.Gradients
+}
+
+extension SingleStateLayer {
     static var stateNames: [String] { ["h0"] }
 
     func tracedRun(
@@ -18,9 +31,22 @@ extension RNN: GradientChecked where Scalar == Double {
             (output, hN, trace) = try tracedForward(data, h0: states?[0], generator: &generator)
         }
         return GradientCheck.Run(results: [output, hN], stateShapes: [hN.shape]) { cotangents in
-            let gradients = try trace.backward(outputGradient: cotangents[0], hNGradient: cotangents[1])
-            return .init(input: gradients.input, states: [gradients.h0], parameters: gradients.parameters)
+            try Self.backward(trace, outputGradient: cotangents[0], hNGradient: cotangents[1])
         }
+    }
+}
+
+extension RNN: GradientChecked, SingleStateLayer where Scalar == Double {
+    static func backward(_ trace: Trace, outputGradient: Tensor<Double>?, hNGradient: Tensor<Double>?) throws -> GradientCheck.Gradients {
+        let gradients = try trace.backward(outputGradient: outputGradient, hNGradient: hNGradient)
+        return .init(input: gradients.input, states: [gradients.h0], parameters: gradients.parameters)
+    }
+}
+
+extension GRU: GradientChecked, SingleStateLayer where Scalar == Double {
+    static func backward(_ trace: Trace, outputGradient: Tensor<Double>?, hNGradient: Tensor<Double>?) throws -> GradientCheck.Gradients {
+        let gradients = try trace.backward(outputGradient: outputGradient, hNGradient: hNGradient)
+        return .init(input: gradients.input, states: [gradients.h0], parameters: gradients.parameters)
     }
 }
 
@@ -46,41 +72,6 @@ extension LSTM: GradientChecked where Scalar == Double {
     }
 }
 
-extension GRU: GradientChecked where Scalar == Double {
-    static var stateNames: [String] { ["h0"] }
-
-    func tracedRun(
-        _ data: Tensor<Double>, packed: PackedSequence<Double>?, states: [Tensor<Double>]?, dropoutSeed: UInt64
-    ) throws -> GradientCheck.Run {
-        var generator = TorchGenerator(seed: dropoutSeed)
-        let (output, hN, trace): (Tensor<Double>, Tensor<Double>, Trace)
-        if let packed {
-            let run = try tracedForward(packed, h0: states?[0], generator: &generator)
-            (output, hN, trace) = (run.output.data, run.hN, run.trace)
-        } else {
-            (output, hN, trace) = try tracedForward(data, h0: states?[0], generator: &generator)
-        }
-        return GradientCheck.Run(results: [output, hN], stateShapes: [hN.shape]) { cotangents in
-            let gradients = try trace.backward(outputGradient: cotangents[0], hNGradient: cotangents[1])
-            return .init(input: gradients.input, states: [gradients.h0], parameters: gradients.parameters)
-        }
-    }
-}
-
-extension RNNCell: GradientChecked where Scalar == Double {
-    static var stateNames: [String] { ["hx"] }
-
-    func tracedRun(
-        _ data: Tensor<Double>, packed: PackedSequence<Double>?, states: [Tensor<Double>]?, dropoutSeed: UInt64
-    ) throws -> GradientCheck.Run {
-        let (output, trace) = try tracedStep(data, hx: states?[0])
-        return GradientCheck.Run(results: [output], stateShapes: [output.shape]) { cotangents in
-            let gradients = try trace.backward(outputGradient: try #require(cotangents[0]))
-            return .init(input: gradients.input, states: [gradients.hx], parameters: gradients.parameters)
-        }
-    }
-}
-
 extension LSTMCell: GradientChecked where Scalar == Double {
     static var stateNames: [String] { ["hx", "cx"] }
 
@@ -95,7 +86,15 @@ extension LSTMCell: GradientChecked where Scalar == Double {
     }
 }
 
-extension GRUCell: GradientChecked where Scalar == Double {
+/// A cell with RNNCell's one state and RNNCell's traced step: RNNCell and GRUCell.
+protocol SingleStateCell: GradientChecked {
+    associatedtype Trace
+    func tracedStep(_ input: Tensor<Double>, hx: Tensor<Double>?) throws(TorchError) -> (output: Tensor<Double>, trace: Trace)
+    /// `trace.backward(outputGradient:)`.
+    static func backward(_ trace: Trace, outputGradient: Tensor<Double>) throws -> GradientCheck.Gradients
+}
+
+extension SingleStateCell {
     static var stateNames: [String] { ["hx"] }
 
     func tracedRun(
@@ -103,8 +102,21 @@ extension GRUCell: GradientChecked where Scalar == Double {
     ) throws -> GradientCheck.Run {
         let (output, trace) = try tracedStep(data, hx: states?[0])
         return GradientCheck.Run(results: [output], stateShapes: [output.shape]) { cotangents in
-            let gradients = try trace.backward(outputGradient: try #require(cotangents[0]))
-            return .init(input: gradients.input, states: [gradients.hx], parameters: gradients.parameters)
+            try Self.backward(trace, outputGradient: try #require(cotangents[0]))
         }
+    }
+}
+
+extension RNNCell: GradientChecked, SingleStateCell where Scalar == Double {
+    static func backward(_ trace: Trace, outputGradient: Tensor<Double>) throws -> GradientCheck.Gradients {
+        let gradients = try trace.backward(outputGradient: outputGradient)
+        return .init(input: gradients.input, states: [gradients.hx], parameters: gradients.parameters)
+    }
+}
+
+extension GRUCell: GradientChecked, SingleStateCell where Scalar == Double {
+    static func backward(_ trace: Trace, outputGradient: Tensor<Double>) throws -> GradientCheck.Gradients {
+        let gradients = try trace.backward(outputGradient: outputGradient)
+        return .init(input: gradients.input, states: [gradients.hx], parameters: gradients.parameters)
     }
 }

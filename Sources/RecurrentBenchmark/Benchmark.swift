@@ -2,8 +2,29 @@ import Foundation
 import PythonBridge
 import Recurrent
 
-/// One benchmarked configuration: an `nn.RNN` and the input it runs on.
+/// One benchmarked configuration: an `nn.RNN`, `nn.LSTM` or `nn.GRU` and the input it runs on.
 public struct BenchmarkConfiguration: Hashable, Sendable, Codable {
+    /// The layers a configuration can time.
+    public enum Module: String, Hashable, Sendable, Codable {
+        /// `nn.RNN`: one gate block.
+        case rnn
+        /// `nn.LSTM`: four gate blocks, and the projection when ``BenchmarkConfiguration/projSize`` is set.
+        case lstm
+        /// `nn.GRU`: three gate blocks.
+        case gru
+
+        /// The number of gate blocks in `weight_ih` and `weight_hh`.
+        var gateCount: Int {
+            switch self {
+            case .rnn: 1
+            case .lstm: 4
+            case .gru: 3
+            }
+        }
+    }
+
+    /// The layer that is timed.
+    public var module: Module = .rnn
     /// The row's name, as the README's speed tables write it: `(L, N, H_in, H, layers)` and what else
     /// differs from the defaults.
     public var name: String
@@ -19,8 +40,10 @@ public struct BenchmarkConfiguration: Hashable, Sendable, Codable {
     public var numLayers: Int = 1
     /// Whether both directions run.
     public var bidirectional: Bool = false
-    /// The activation.
+    /// The activation (an RNN's).
     public var nonlinearity: Nonlinearity = .tanh
+    /// An LSTM's `proj_size`, or 0 without a projection.
+    public var projSize: Int = 0
     /// float32 or float64.
     public var dtype: DType = .float32
     /// Sequence lengths for a packed batch (`batch` of them), or `nil` for a padded one.
@@ -30,35 +53,46 @@ public struct BenchmarkConfiguration: Hashable, Sendable, Codable {
     /// `torch.autograd.backward`).
     public var training = false
 
-    /// The multiply-adds of one call, doubled: `2 Σ rows (input · H + H · H)` over layers and
-    /// directions for a forward pass, rows being the valid steps of every sequence; three times that for
-    /// a training step, whose backward pass makes two products for each of the forward's.
+    /// The multiply-adds of one call, doubled: `2 Σ rows · G · H · (input + P)` over layers and
+    /// directions for a forward pass (`G` gate blocks: 1 for an RNN, 4 for an LSTM, 3 for a GRU; `P` the
+    /// state's width, `proj_size` or `H`), plus an LSTM projection's `2 Σ rows · H · P`, rows being the
+    /// valid steps of every sequence; three times that for a training step, whose backward pass makes
+    /// two products for each of the forward's.
     public var flops: Double { (training ? 3 : 1) * forwardFlops }
+
+    /// The width of the state and of each direction's output: `proj_size`, or `H`.
+    private var stateSize: Int { projSize > 0 ? projSize : hiddenSize }
 
     private var forwardFlops: Double {
         let rows = Double(lengths?.reduce(0, +) ?? steps * batch)
         let directions = bidirectional ? 2.0 : 1.0
+        let (gates, hidden, state) = (Double(module.gateCount), Double(hiddenSize), Double(stateSize))
         var total = 0.0
         for layer in 0..<numLayers {
-            let input = Double(layer == 0 ? inputSize : Int(directions) * hiddenSize)
-            total += 2 * directions * rows * (input * Double(hiddenSize) + Double(hiddenSize * hiddenSize))
+            let input = layer == 0 ? Double(inputSize) : directions * state
+            total += 2 * directions * rows * (gates * hidden * (input + state) + (projSize > 0 ? hidden * state : 0))
         }
         return total
     }
 
-    /// The bytes of the weights, input, output and one layer's activations.
+    /// The bytes of the weights, input, output and one layer's activations (a gated layer's gates and
+    /// its cell states or `h · W_hnᵀ + b_hn` besides its states).
     public var tensorBytes: Int {
         let directions = bidirectional ? 2 : 1
         let rows = lengths?.reduce(0, +) ?? steps * batch
+        let gateRows = module.gateCount * hiddenSize
         var weights = 0
         for layer in 0..<numLayers {
-            weights += directions * hiddenSize * ((layer == 0 ? inputSize : directions * hiddenSize) + hiddenSize + 2)
+            let input = layer == 0 ? inputSize : directions * stateSize
+            weights += directions * (gateRows * (input + stateSize + 2) + (projSize > 0 ? stateSize * hiddenSize : 0))
         }
-        return dtype.byteCount * (weights + rows * inputSize + 2 * rows * directions * hiddenSize)
+        let activations = stateSize + (module == .rnn ? 0 : gateRows + hiddenSize)
+        return dtype.byteCount * (weights + rows * inputSize + rows * directions * (stateSize + activations))
     }
 
     /// The grid of the issue: the documentation's example, a one-unit RNN over 1 to 1000 steps, small,
-    /// medium and large sizes, relu, float64, and a packed batch.
+    /// medium and large sizes, relu, float64, and a packed batch; then LSTM and GRU on two small and two
+    /// large sizes, an LSTM with a projection and a training step of each, all of which `quick` keeps.
     public static func grid(quick: Bool, dtype: DType?) -> [BenchmarkConfiguration] {
         var lengthGenerator = TorchGenerator(seed: 1)
         let spread = (0..<64).map { _ in 1 + Int(lengthGenerator.next32() % 200) }
@@ -87,13 +121,30 @@ public struct BenchmarkConfiguration: Hashable, Sendable, Codable {
             .init(name: "training: docs example, float64", steps: 5, batch: 3, inputSize: 10, hiddenSize: 20, numLayers: 2, dtype: .float64, training: true),
             .init(name: "training: (100, 32, 128, 256, 2 layers), float64", steps: 100, batch: 32, inputSize: 128, hiddenSize: 256, numLayers: 2, dtype: .float64, training: true),
         ]
+        for module in [Module.lstm, .gru] {
+            let prefix = module == .lstm ? "LSTM" : "GRU"
+            all += [
+                .init(module: module, name: "\(prefix) docs example (5, 3, 10, 20, 2 layers)", steps: 5, batch: 3, inputSize: 10, hiddenSize: 20, numLayers: 2),
+                .init(module: module, name: "\(prefix) (50, 1, 64, 64)", steps: 50, batch: 1, inputSize: 64, hiddenSize: 64),
+                .init(module: module, name: "\(prefix) (100, 32, 128, 256, 2 layers)", steps: 100, batch: 32, inputSize: 128, hiddenSize: 256, numLayers: 2),
+                .init(module: module, name: "\(prefix) (35, 20, 650, 650, 2 layers)", steps: 35, batch: 20, inputSize: 650, hiddenSize: 650, numLayers: 2),
+            ]
+            if module == .lstm {
+                all.append(.init(
+                    module: module, name: "LSTM (100, 32, 128, 256, 2 layers), proj_size 64", steps: 100, batch: 32, inputSize: 128,
+                    hiddenSize: 256, numLayers: 2, projSize: 64))
+            }
+            all.append(.init(
+                module: module, name: "\(prefix) training: (100, 32, 128, 256, 2 layers)", steps: 100, batch: 32, inputSize: 128,
+                hiddenSize: 256, numLayers: 2, training: true))
+        }
         if quick {
             let names: Set = [
                 "docs example (5, 3, 10, 20, 2 layers)", "one unit, 100 steps", "(50, 1, 64, 64)", "(100, 32, 128, 256, 2 layers)",
                 "packed, 64 sequences of 1 ... 200 steps (H_in 64, H 128)", "docs example, float64", "(35, 20, 650, 650, 2 layers)",
                 "training: docs example", "training: (100, 32, 128, 256, 2 layers)",
             ]
-            all = all.filter { names.contains($0.name) }
+            all = all.filter { $0.module != .rnn || names.contains($0.name) }
         }
         if let dtype { all = all.filter { $0.dtype == dtype } }
         return all
@@ -158,7 +209,7 @@ public struct BenchmarkEnvironment: Hashable, Sendable, Codable {
     public var gemmPeakDouble: Double
 }
 
-/// Runs PyTorch (embedded, eval mode, no grad) and our RNN on the same weights and inputs, interleaved,
+/// Runs PyTorch (embedded, eval mode, no grad) and our layer on the same weights and inputs, interleaved,
 /// after a warm-up, each measurement repeated until it lasts long enough to be stable.
 public final class Benchmark {
     let python: Python
@@ -234,8 +285,7 @@ public final class Benchmark {
         _: Scalar.Type, _ configuration: BenchmarkConfiguration, _ prepared: PythonObject, _ stateDict: StateDict,
         _ input: AnyTensor, _ peak: Double, _ measureMemory: Bool
     ) throws -> BenchmarkRow {
-        var rnn = try RNN<Scalar>(stateDict: stateDict, nonlinearity: configuration.nonlinearity)
-        rnn.training = false
+        let model = try BenchmarkedModel<Scalar>(configuration, stateDict: stateDict)
         let x = input.converted(to: Scalar.self)
         let packed = try configuration.lengths.map { try packPaddedSequence(x, lengths: $0, enforceSorted: false) }
         let fullLength = try configuration.lengths.map { lengths in
@@ -252,12 +302,9 @@ public final class Benchmark {
         let cotangents = try configuration.training ? trainingCotangents(prepared, Scalar.self) : nil
         let ours: (Int) throws -> Double
         if let cotangents {
-            ours = timing {
-                let (_, _, trace) = try rnn.tracedForward(x)
-                _ = try trace.backward(outputGradient: cotangents.output, hNGradient: cotangents.hN)
-            }
+            ours = timing { _ = try model.trainingStep(x, cotangents: cotangents) }
         } else {
-            ours = timing { if let packed { _ = try rnn(packed) } else { _ = try rnn(x) } }
+            ours = timing { if let packed { try model.forward(packed) } else { try model.forward(x) } }
         }
         func torch(_ count: Int) throws -> Double {
             let seconds = try python.withGIL { () throws(PythonError) -> String in
@@ -268,11 +315,7 @@ public final class Benchmark {
             }
             return Double(seconds) ?? .nan
         }
-        var traceBytes: (kept: Int, essential: Int)?
-        if configuration.training {
-            let trace = try rnn.tracedForward(x).trace
-            traceBytes = (trace.byteCount, trace.essentialByteCount)
-        }
+        let traceBytes = try configuration.training ? model.trainingStep(x, cotangents: nil) : nil
         var memory: Int?
         if measureMemory {
             let baseline = ResidentMemory.resetPeak()
@@ -294,7 +337,7 @@ public final class Benchmark {
         }
         var fullBatchSeconds: Double?
         if let fullLength {
-            let oursFullLength = timing { _ = try rnn(fullLength) }
+            let oursFullLength = timing { try model.forward(fullLength) }
             let count = try calibratedCount(oursFullLength)
             fullBatchSeconds = median(try (0..<rounds).map { _ in try oursFullLength(count) / Double(count) })
         }
@@ -305,15 +348,13 @@ public final class Benchmark {
             fullBatchSeconds: fullBatchSeconds, traceBytes: traceBytes?.kept, essentialTraceBytes: traceBytes?.essential)
     }
 
-    /// The gradients of `output` and `h_n` a training step backpropagates, the same ones PyTorch's side
-    /// was prepared with.
-    private func trainingCotangents<Scalar: RecurrentScalar>(
-        _ prepared: PythonObject, _: Scalar.Type
-    ) throws -> (output: Tensor<Scalar>, hN: Tensor<Scalar>) {
-        let cotangents = try python.withGIL { () throws(PythonError) -> (PythonObject, PythonObject) in
-            (try prepared.item(5), try prepared.item(6))
+    /// The gradients of `output`, `h_n` and (an LSTM's) `c_n` a training step backpropagates, the same
+    /// ones PyTorch's side was prepared with.
+    private func trainingCotangents<Scalar: RecurrentScalar>(_ prepared: PythonObject, _: Scalar.Type) throws -> [Tensor<Scalar>] {
+        let tensors = try python.withGIL { () throws(PythonError) -> [PythonObject] in
+            try (5..<prepared.count()).map { index throws(PythonError) in try prepared.item(index) }
         }
-        return (try python.anyTensor(cotangents.0).converted(to: Scalar.self), try python.anyTensor(cotangents.1).converted(to: Scalar.self))
+        return try tensors.map { try python.anyTensor($0).converted(to: Scalar.self) }
     }
 
     private func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
@@ -336,6 +377,70 @@ public final class Benchmark {
     /// The PyTorch side, `Resources/benchmark_helpers.py`.
     private static var source: String {
         get throws(PythonError) { try Python.source(ofResource: "benchmark_helpers", in: Bundle.module, of: "RecurrentBenchmark") }
+    }
+}
+
+/// The layer a configuration times, built from PyTorch's state dict, in eval mode.
+private enum BenchmarkedModel<Scalar: RecurrentScalar> {
+    case rnn(RNN<Scalar>)
+    case lstm(LSTM<Scalar>)
+    case gru(GRU<Scalar>)
+
+    init(_ configuration: BenchmarkConfiguration, stateDict: StateDict) throws {
+        switch configuration.module {
+        case .rnn:
+            var rnn = try RNN<Scalar>(stateDict: stateDict, nonlinearity: configuration.nonlinearity)
+            rnn.training = false
+            self = .rnn(rnn)
+        case .lstm:
+            var lstm = try LSTM<Scalar>(stateDict: stateDict)
+            lstm.training = false
+            self = .lstm(lstm)
+        case .gru:
+            var gru = try GRU<Scalar>(stateDict: stateDict)
+            gru.training = false
+            self = .gru(gru)
+        }
+    }
+
+    func forward(_ input: Tensor<Scalar>) throws {
+        switch self {
+        case .rnn(let rnn): _ = try rnn(input)
+        case .lstm(let lstm): _ = try lstm(input)
+        case .gru(let gru): _ = try gru(input)
+        }
+    }
+
+    func forward(_ input: PackedSequence<Scalar>) throws {
+        switch self {
+        case .rnn(let rnn): _ = try rnn(input)
+        case .lstm(let lstm): _ = try lstm(input)
+        case .gru(let gru): _ = try gru(input)
+        }
+    }
+
+    /// A traced forward pass, then (with `cotangents`, one per result) its backward pass; returns the
+    /// bytes the trace kept (an RNN's only: the gated layers' traces do not say) and those the backward
+    /// pass needs.
+    func trainingStep(_ input: Tensor<Scalar>, cotangents: [Tensor<Scalar>]?) throws -> (kept: Int?, essential: Int) {
+        // Dropout is 0 in every configuration: the generator draws nothing.
+        var generator = TorchGenerator(seed: 0)
+        switch self {
+        case .rnn(let rnn):
+            let trace = try rnn.tracedForward(input, generator: &generator).trace
+            if let cotangents { _ = try trace.backward(outputGradient: cotangents[0], hNGradient: cotangents[1]) }
+            return (trace.byteCount, trace.essentialByteCount)
+        case .lstm(let lstm):
+            let trace = try lstm.tracedForward(input, generator: &generator).trace
+            if let cotangents {
+                _ = try trace.backward(outputGradient: cotangents[0], hNGradient: cotangents[1], cNGradient: cotangents[2])
+            }
+            return (nil, trace.essentialByteCount)
+        case .gru(let gru):
+            let trace = try gru.tracedForward(input, generator: &generator).trace
+            if let cotangents { _ = try trace.backward(outputGradient: cotangents[0], hNGradient: cotangents[1]) }
+            return (nil, trace.essentialByteCount)
+        }
     }
 }
 

@@ -226,6 +226,10 @@ extension GRU {
         public let model: GRU
         let core: RecurrentLayers<Scalar>.Trace
 
+        /// The bytes the forward pass allocated for the trace: what the backward pass cannot do
+        /// without, and a time-major copy of a batch-first input.
+        public var byteCount: Int { core.byteCount }
+
         /// The bytes the backward pass cannot do without: the states, gates and `h · W_hnᵀ + b_hn` of
         /// every layer and step, and the dropout masks.
         public var essentialByteCount: Int { core.essentialByteCount }

@@ -245,6 +245,10 @@ extension LSTM {
         public let model: LSTM
         let core: RecurrentLayers<Scalar>.Trace
 
+        /// The bytes the forward pass allocated for the trace: what the backward pass cannot do
+        /// without, and a time-major copy of a batch-first input.
+        public var byteCount: Int { core.byteCount }
+
         /// The bytes the backward pass cannot do without: the states, gates and cell states of every
         /// layer and step, and the dropout masks.
         public var essentialByteCount: Int { core.essentialByteCount }

@@ -26,8 +26,7 @@ struct CheckpointForwardTests {
 
     @Test("with --module and with the module inferred from the shapes", arguments: moduleCheckpoints)
     func forward(_ name: String) throws {
-        let expectedFile = TestEnvironment.checkpointFixtures.appendingPathComponent("\(name).expected.safetensors")
-        let expected = try Safetensors.read(contentsOf: expectedFile)
+        let expected = try Self.expected(name)
         let metadata = expected.metadata
         let module = metadata["module"] ?? "RNN"
         let directory = try ConformProcess.temporaryDirectory()
@@ -57,18 +56,27 @@ struct CheckpointForwardTests {
             try #require(outcome.status == 0, "\(name): \(outcome.error)")
             let source = given ? "(--module)" : "(the shapes: weight_hh_l0 has"
             #expect(outcome.output.contains("module \(module) \(source)"), "\(name): \(outcome.output)")
-            for result in results {
-                let actual = try NumPyArray.read(contentsOf: directory.appendingPathComponent("\(result).npy"))
-                let comparison = Closeness.compare(actual, try #require(expected.tensors[result]))
-                #expect(comparison.passed, "\(name) \(result)\(given ? " with --module" : ""): \(comparison.report)")
-            }
+            try Self.compare(results, in: directory, with: expected, label: name + (given ? " with --module" : ""))
+        }
+    }
+
+    /// The `.expected.safetensors` of the checkpoint case `name`: torch's arrays and results.
+    private static func expected(_ name: String) throws -> Safetensors.File {
+        try Safetensors.read(contentsOf: TestEnvironment.checkpointFixtures.appendingPathComponent("\(name).expected.safetensors"))
+    }
+
+    /// Compares each `results` file `RESULT.npy` in `directory` with torch's `RESULT` by assert_close's rules.
+    private static func compare(_ results: [String], in directory: URL, with expected: Safetensors.File, label: String) throws {
+        for result in results {
+            let actual = try NumPyArray.read(contentsOf: directory.appendingPathComponent("\(result).npy"))
+            let comparison = Closeness.compare(actual, try #require(expected.tensors[result]))
+            #expect(comparison.passed, "\(label) \(result): \(comparison.report)")
         }
     }
 
     @Test("the comparison can fail: another checkpoint's h0 gives another h_n")
     func detectsADifference() throws {
-        let expected = try Safetensors.read(
-            contentsOf: TestEnvironment.checkpointFixtures.appendingPathComponent("lstm_nested_prefix.expected.safetensors"))
+        let expected = try Self.expected("lstm_nested_prefix")
         let directory = try ConformProcess.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         try NumPyArray.write(try #require(expected.tensors["input"]), to: directory.appendingPathComponent("input.npy"))
@@ -113,8 +121,7 @@ struct CheckpointForwardTests {
 
     @Test("convert records an LSTM's module and batch_first, and forward reads them")
     func convertedLSTM() throws {
-        let expected = try Safetensors.read(
-            contentsOf: TestEnvironment.checkpointFixtures.appendingPathComponent("lstm_float64_batch_first.expected.safetensors"))
+        let expected = try Self.expected("lstm_float64_batch_first")
         let directory = try ConformProcess.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let checkpoint = TestEnvironment.checkpointFixtures.appendingPathComponent("lstm_float64_batch_first.pt").path
@@ -135,11 +142,7 @@ struct CheckpointForwardTests {
         try #require(outcome.status == 0, "\(outcome.error)")
         #expect(outcome.output.contains("module LSTM (the file's metadata; the shapes agree)"))
         #expect(outcome.output.contains("batch_first True (the file's metadata)"))
-        for result in ["output", "h_n", "c_n"] {
-            let actual = try NumPyArray.read(contentsOf: directory.appendingPathComponent("\(result).npy"))
-            let comparison = Closeness.compare(actual, try #require(expected.tensors[result]))
-            #expect(comparison.passed, "\(result): \(comparison.report)")
-        }
+        try Self.compare(["output", "h_n", "c_n"], in: directory, with: expected, label: "converted lstm_float64_batch_first")
     }
 
     @Test("inspect shows an LSTM and a GRU with the forward command that runs them", arguments: [

@@ -5,7 +5,8 @@
         every case of DIR passed, and there were exactly COUNT of them (the count read right after
         the generator wrote the set: a case lost on the way fails the check);
     check_conform_report.py DIR REPORT.json --expect-injected-failures
-        a run with --inject-error: exactly the cases with a non-empty floating-point output whose first
+        a run with --inject-error: exactly the cases with a non-empty floating-point result in PERTURBED
+        (an output, a final or new state, the gradient of the input or of an initial state) whose first
         element is finite failed (the injection reaches every one of them, and nothing else).
 """
 import argparse
@@ -16,7 +17,10 @@ import sys
 from pathlib import Path
 
 # The results the runner perturbs with --inject-error (CaseRun.perturbedKeys on the Swift side).
-PERTURBED = {"output", "output.data", "output.0", "result", "result.data", "result.0", "grad.input", "grad.packed.data"}
+PERTURBED = {
+    "output", "output.data", "output.0", "result", "result.data", "result.0", "h_n", "c_n", "h_1", "c_1",
+    "grad.input", "grad.packed.data", "grad.h0", "grad.c0", "grad.hx", "grad.cx",
+}
 FLOATS = {"F16", "BF16", "F32", "F64"}
 
 

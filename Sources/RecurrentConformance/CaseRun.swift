@@ -129,9 +129,14 @@ public struct CaseRun<Scalar: RecurrentScalar> {
 
     /// The recorded results that an injected error perturbs: a module's output, whatever its form (a
     /// tensor, a packed sequence, the first of a list: `output.0` is an optimizer's first parameter
-    /// after its last step), and the gradient of its input.
+    /// after its last step), a recurrent layer's final states and a cell's new ones (an LSTMCell has
+    /// no `output`), and the gradients of the input and the initial states. `PERTURBED` in
+    /// tools/check_conform_report.py is the same set.
     static var perturbedKeys: Set<String> {
-        ["output", "output.data", "output.0", "result", "result.data", "result.0", "grad.input", "grad.packed.data"]
+        [
+            "output", "output.data", "output.0", "result", "result.data", "result.0", "h_n", "c_n", "h_1", "c_1",
+            "grad.input", "grad.packed.data", "grad.h0", "grad.c0", "grad.hx", "grad.cx",
+        ]
     }
 
     /// Records an expectation that is not a tensor comparison (a count of results, say).

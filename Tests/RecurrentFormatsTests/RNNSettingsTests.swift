@@ -23,7 +23,7 @@ struct RNNSettingsTests {
         #expect(rebuilt == rnn)
     }
 
-    @Test("absent settings stay nil, other spellings of a boolean are read, unknown values are refused")
+    @Test("absent settings stay nil, other spellings of a boolean are read, the module is recorded, unknown values are refused")
     func parsing() throws {
         #expect(try RNNSettings(metadata: ["format": "pt"]) == RNNSettings())
         #expect(try RNNSettings(metadata: ["batch_first": "false"]).batchFirst == false)
@@ -32,6 +32,11 @@ struct RNNSettingsTests {
         }
         #expect(throws: FormatError("safetensors metadata: batch_first 'yes' is neither 'True' nor 'False'")) {
             try RNNSettings(metadata: ["batch_first": "yes"])
+        }
+        #expect(try RNNSettings(metadata: ["module": "LSTM"]).module == .lstm)
+        #expect(RNNSettings(batchFirst: true, module: .gru).metadata == ["batch_first": "True", "module": "GRU"])
+        #expect(throws: FormatError("safetensors metadata: module 'LSTMCell' is none of 'RNN', 'LSTM' and 'GRU'")) {
+            try RNNSettings(metadata: ["module": "LSTMCell"])
         }
         #expect(try CheckpointFile.read(contentsOf: checkpointDirectory.appendingPathComponent("zip_state_dict.pt")).metadata.isEmpty)
     }

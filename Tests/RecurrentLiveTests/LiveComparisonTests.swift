@@ -16,17 +16,61 @@ struct LiveComparisonTests {
         live = try LiveComparison()
     }
 
-    @Test("random cases of every kind pass against torch", arguments: [0, 1])
+    /// A live case's name, `live_sSEED_INDEX_MODULE[_cell][_KIND][_grad]_DTYPE` (tools/recurrent_fixtures/live.py):
+    /// its module, its kind (`packed`, `cell`, `error`, or `none` for a padded sequence) and whether it
+    /// checks gradients; `nil` for a name outside the scheme.
+    static func parse(_ name: String, seed: Int, index: Int) -> (module: String, kind: String, gradients: Bool)? {
+        let fields = name.split(separator: "_").map(String.init)
+        guard fields.count >= 5, fields[0] == "live", fields[1] == "s\(seed)", fields[2] == String(format: "%05d", index),
+            ["rnn", "lstm", "gru"].contains(fields[3]), ["float32", "float64"].contains(fields[fields.count - 1])
+        else { return nil }
+        var middle = Array(fields[4..<(fields.count - 1)])
+        let gradients = middle.last == "grad"
+        if gradients { middle.removeLast() }
+        let kind: String
+        switch middle {
+        case []: kind = "none"
+        case ["packed"]: kind = "packed"
+        case ["cell"]: kind = "cell"
+        case ["error"], ["cell", "error"]: kind = "error"
+        default: return nil
+        }
+        // An invalid call has no output to take gradients of.
+        if gradients && kind == "error" { return nil }
+        return (fields[3], kind, gradients)
+    }
+
+    @Test("live case names follow the scheme, and a name outside it is refused")
+    func nameScheme() {
+        #expect(Self.parse("live_s5_00012_lstm_packed_float32", seed: 5, index: 12)! == ("lstm", "packed", false))
+        #expect(Self.parse("live_s5_00003_gru_cell_grad_float64", seed: 5, index: 3)! == ("gru", "cell", true))
+        #expect(Self.parse("live_s0_00007_lstm_cell_error_float32", seed: 0, index: 7)! == ("lstm", "error", false))
+        #expect(Self.parse("live_s0_00007_rnn_grad_float32", seed: 0, index: 7)! == ("rnn", "none", true))
+        // Another case's index, another module, kinds that do not go together, a gradient of an error, another dtype.
+        for wrong in ["live_s0_00008_lstm_float32", "live_s0_00007_transformer_float32", "live_s0_00007_rnn_cell_packed_float32",
+                      "live_s0_00007_rnn_error_grad_float32", "live_s0_00007_rnn_float16"] {
+            #expect(Self.parse(wrong, seed: 0, index: 7) == nil, "\(wrong)")
+        }
+    }
+
+    @Test("random cases of every module and kind pass against torch", arguments: [0, 1])
     func casesPass(seed: Int) {
+        var modules: Set<String> = []
         var kinds: Set<String> = []
         var gradients = 0
         for index in 0..<40 {
             let outcome = live.run(.init(seed: seed, index: index))
             #expect(outcome.result.passed, "\(Report.failureDetails(outcome.result))")
-            kinds.insert(outcome.result.name.split(separator: "_")[3].description)
-            if outcome.result.name.contains("_grad_") { gradients += 1 }
+            guard let parsed = Self.parse(outcome.result.name, seed: seed, index: index) else {
+                Issue.record("'\(outcome.result.name)' is not a live case name (live_sSEED_INDEX_MODULE[_cell][_KIND][_grad]_DTYPE)")
+                continue
+            }
+            modules.insert(parsed.module)
+            kinds.insert(parsed.kind)
+            if parsed.gradients { gradients += 1 }
         }
-        #expect(kinds == ["rnn", "packed", "cell", "error"])
+        #expect(modules == ["rnn", "lstm", "gru"])
+        #expect(kinds == ["none", "packed", "cell", "error"])
         #expect(gradients > 0, "no gradient case among 40")
     }
 

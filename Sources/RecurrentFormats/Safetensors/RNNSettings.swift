@@ -1,8 +1,9 @@
 import Recurrent
 
-/// What an RNN's state dict cannot say, its nonlinearity and `batch_first`, as a safetensors file
-/// records them in its `__metadata__` (`{"nonlinearity": "relu", "batch_first": "True"}`), so that a
-/// converted model carries them to whoever runs it.
+/// What a recurrent module's state dict cannot say, an RNN's nonlinearity and `batch_first`, and which
+/// module it is (which the shapes only suggest), as a safetensors file records them in its
+/// `__metadata__` (`{"module": "LSTM", "batch_first": "True"}`), so that a converted model carries
+/// them to whoever runs it.
 ///
 /// ```swift
 /// let file = try Safetensors.read(contentsOf: url)
@@ -15,16 +16,21 @@ public struct RNNSettings: Hashable, Sendable {
     public static let nonlinearityKey = "nonlinearity"
     /// The metadata key of `batch_first` (`True` or `False`, as Python spells it).
     public static let batchFirstKey = "batch_first"
+    /// The metadata key of the module's class (`RNN`, `LSTM` or `GRU`, as `torch.nn` spells it).
+    public static let moduleKey = "module"
 
     /// The nonlinearity, when recorded.
     public var nonlinearity: Nonlinearity?
     /// Whether inputs are batch-first, when recorded.
     public var batchFirst: Bool?
+    /// The module's class (`.rnn`, `.lstm` or `.gru`), when recorded.
+    public var module: RecognizedModule.Kind?
 
     /// Settings with the given values; `nil` ones are not recorded.
-    public init(nonlinearity: Nonlinearity? = nil, batchFirst: Bool? = nil) {
+    public init(nonlinearity: Nonlinearity? = nil, batchFirst: Bool? = nil, module: RecognizedModule.Kind? = nil) {
         self.nonlinearity = nonlinearity
         self.batchFirst = batchFirst
+        self.module = module
     }
 
     /// The settings a file's metadata records; keys it lacks stay `nil`.
@@ -44,6 +50,12 @@ public struct RNNSettings: Hashable, Sendable {
             default: throw FormatError("safetensors metadata: \(Self.batchFirstKey) '\(text)' is neither 'True' nor 'False'")
             }
         }
+        if let name = metadata[Self.moduleKey] {
+            guard let kind = RecognizedModule.Kind(rawValue: name), !kind.isCell else {
+                throw FormatError("safetensors metadata: \(Self.moduleKey) '\(name)' is none of 'RNN', 'LSTM' and 'GRU'")
+            }
+            module = kind
+        }
     }
 
     /// The metadata entries of the recorded settings.
@@ -51,6 +63,7 @@ public struct RNNSettings: Hashable, Sendable {
         var result: [String: String] = [:]
         if let nonlinearity { result[Self.nonlinearityKey] = nonlinearity.rawValue }
         if let batchFirst { result[Self.batchFirstKey] = batchFirst ? "True" : "False" }
+        if let module { result[Self.moduleKey] = module.rawValue }
         return result
     }
 }

@@ -12,8 +12,9 @@ struct ConvertCommand: ParsableCommand {
             The output's format follows its extension: .safetensors, .npz, or .pt/.pth (a state dict as \
             torch.save writes it). Nested keys are joined with '/'; --key picks one entry and --prefix \
             one module's tensors. A .safetensors output can record what a state dict cannot say \
-            (--nonlinearity, --batch-first) in its metadata, which 'conform forward' reads; a \
-            .safetensors input's metadata is kept.
+            (--nonlinearity, --batch-first) in its metadata, which 'conform forward' reads, and, for \
+            one RNN, LSTM or GRU at its top level, the module ('module': 'LSTM'); a .safetensors \
+            input's metadata is kept.
             """)
 
     @Argument(help: "The input file.")
@@ -36,14 +37,26 @@ struct ConvertCommand: ParsableCommand {
             var tensors = StateDict(selection.value.tensors.map { ($0.path, $0.tensor) })
             if let prefix { tensors = try scoped(tensors, to: prefix, label: selection.label) }
             let url = URL(fileURLWithPath: output)
-            let recorded = settings.settings.metadata
+            let given = settings.settings
+            let modules = tensors.recognizedModules
+            // A file of one module at its top level records which module it is, which 'conform
+            // forward' reads rather than guessing from the shapes.
+            let single = modules.count == 1 && modules[0].prefix.isEmpty && !modules[0].kind.isCell ? modules.first : nil
+            if let nonlinearity = given.nonlinearity, let module = modules.first(where: { $0.kind != .rnn && $0.kind != .rnnCell }),
+                !modules.contains(where: { $0.kind == .rnn || $0.kind == .rnnCell })
+            {
+                throw ValidationError(
+                    "--nonlinearity \(nonlinearity.rawValue) is nn.RNN's, and the tensors hold \(module), whose gates have their own "
+                        + "nonlinearities: leave out --nonlinearity")
+            }
             switch url.pathExtension {
             case "safetensors":
+                let recorded = RNNSettings(nonlinearity: given.nonlinearity, batchFirst: given.batchFirst, module: single?.kind).metadata
                 let metadata = selection.file.metadata.merging(recorded) { _, given in given }
                 try Safetensors.write(Safetensors.File(tensors: tensors, metadata: metadata), to: url)
                 print("\(output): \(tensors.count) tensors" + (metadata.isEmpty ? "" : ", metadata " + Self.render(metadata)))
             case "npz", "pt", "pth":
-                guard recorded.isEmpty else {
+                guard given.metadata.isEmpty else {
                     throw ValidationError(
                         "--nonlinearity and --batch-first are recorded in a .safetensors file's metadata; a .\(url.pathExtension) file has no place for them")
                 }

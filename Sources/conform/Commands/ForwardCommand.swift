@@ -3,33 +3,41 @@ import Foundation
 import Recurrent
 import RecurrentFormats
 
-/// `conform forward --checkpoint FILE --input x.npy --output out.npy ...`: runs the RNN inside a checkpoint.
+/// `conform forward --checkpoint FILE --input x.npy --output out.npy ...`: runs the nn.RNN, nn.LSTM
+/// or nn.GRU inside a checkpoint.
 struct ForwardCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "forward",
-        abstract: "Runs the RNN inside a checkpoint on an array and writes the results as .npy files.",
+        abstract: "Runs the RNN, LSTM or GRU inside a checkpoint on an array and writes the results as .npy files.",
         discussion: """
             Prints the model and the settings it ran with, each with where it came from: an option, the \
-            file's metadata (safetensors written by 'conform convert --nonlinearity ... --batch-first'), \
-            or the default. Arrays of another dtype than the model's are refused with PyTorch's message \
+            file's metadata (safetensors written by 'conform convert'), the parameters' shapes (the \
+            module: weight_hh_l0 has 1, 3 or 4 gate blocks for an RNN, a GRU or an LSTM), or the \
+            default. Arrays of another dtype than the model's are refused with PyTorch's message \
             unless --convert-inputs is given.
             """)
 
-    @Option(help: "A torch.save, safetensors or .npz file holding the RNN's parameters.")
+    @Option(help: "A torch.save, safetensors or .npz file holding the module's parameters.")
     var checkpoint: String
 
     @OptionGroup var selection: CheckpointKeyOptions
 
-    @Option(help: "The RNN's key prefix inside the state dict, such as 'encoder.rnn.' (with its final dot).")
+    @Option(help: "The module's key prefix inside the state dict, such as 'encoder.rnn.' (with its final dot).")
     var prefix = ""
+
+    @Option(help: "The module: nn.RNN, nn.LSTM or nn.GRU (default: the file's metadata, else what the parameters' shapes say).")
+    var module: ModuleChoice?
 
     @OptionGroup var settings: RNNSettingOptions
 
     @Option(help: "The input array (.npy): (L, N, H_in), (N, L, H_in) with --batch-first, or unbatched (L, H_in).")
     var input: String
 
-    @Option(help: "The initial state (.npy), (D * num_layers, N, H).")
+    @Option(help: "The initial state (.npy), (D * num_layers, N, H_out); an LSTM takes it with --c0.")
     var h0: String?
+
+    @Option(help: "An LSTM's initial cell state (.npy), (D * num_layers, N, hidden_size); with --h0.")
+    var c0: String?
 
     @Option(help: "Sequence lengths, comma-separated, one per sequence: run the batch as packed sequences; the output is written padded.")
     var lengths: String?
@@ -40,10 +48,13 @@ struct ForwardCommand: ParsableCommand {
     @Option(help: "Where to write h_n (.npy).")
     var hn: String?
 
+    @Option(help: "Where to write an LSTM's c_n (.npy).")
+    var cn: String?
+
     @Option(help: "What to compute in (default: the checkpoint's dtype); the parameters are converted to it.")
     var dtype: ComputeDType?
 
-    @Flag(help: "Convert the input and h0 arrays to the model's dtype (as input.to(dtype)) instead of refusing another dtype.")
+    @Flag(help: "Convert the input, h0 and c0 arrays to the model's dtype (as input.to(dtype)) instead of refusing another dtype.")
     var convertInputs = false
 
     @Option(help: ArgumentHelp(
@@ -54,23 +65,28 @@ struct ForwardCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The gradient of the loss with respect to h_n (.npy, h_n's shape).", valueName: "file"))
     var gradHn: String?
 
+    @Option(help: ArgumentHelp("The gradient of the loss with respect to an LSTM's c_n (.npy, c_n's shape).", valueName: "file"))
+    var gradCn: String?
+
     @Option(help: ArgumentHelp(
-        "Where to write the gradients (.npz): 'input', 'h0' (with --h0) and each parameter under its name in the checkpoint.",
+        "Where to write the gradients (.npz): 'input', 'h0' (with --h0), 'c0' (with --c0) and each parameter under its name in the checkpoint.",
         valueName: "file"))
     var gradsOut: String?
 
     func validate() throws {
-        if (gradOutput != nil || gradHn != nil) != (gradsOut != nil) {
-            throw ValidationError("--grads-out names where the gradients go, and needs --grad-output or --grad-hn (and they need it)")
+        if (gradOutput != nil || gradHn != nil || gradCn != nil) != (gradsOut != nil) {
+            throw ValidationError("--grads-out names where the gradients go, and needs --grad-output, --grad-hn or --grad-cn (and they need it)")
         }
     }
 
     func run() throws {
         try reportingErrors {
-            for path in [output] + (hn.map { [$0] } ?? []) { try FileError.checkFolder(of: URL(fileURLWithPath: path)) }
+            for path in [output, hn, cn].compactMap({ $0 }) { try FileError.checkFolder(of: URL(fileURLWithPath: path)) }
             let selection = try CheckpointSelection(path: checkpoint, key: selection.key)
             let stateDict = try selection.stateDict()
-            let resolved = try ResolvedSettings(given: settings.settings, file: selection.file)
+            let resolved = try ResolvedSettings(
+                given: settings.settings, module: module?.kind, file: selection.file, stateDict: stateDict, prefix: prefix)
+            try checkOptions(for: resolved.module)
             switch try computeDType(stateDict) {
             case .float32: try run(Float.self, stateDict, selection, resolved)
             case .float64: try run(Double.self, stateDict, selection, resolved)
@@ -78,7 +94,30 @@ struct ForwardCommand: ParsableCommand {
         }
     }
 
-    /// `--dtype`, else the parameters' dtype when the RNN can compute in it.
+    /// Refuses the options the module has no use for, and an LSTM's state without its other half.
+    private func checkOptions(for module: ResolvedSettings.Setting<RecognizedModule.Kind>) throws {
+        let name = module.value.rawValue
+        if module.value != .lstm {
+            let cellOptions = [("--c0", c0), ("--cn", cn), ("--grad-cn", gradCn)].filter { $0.1 != nil }.map(\.0)
+            if let option = cellOptions.first {
+                throw ValidationError(
+                    "\(option) is an LSTM's cell state, and the module is an nn.\(name) (\(module.source)), which has none: "
+                        + "leave out \(cellOptions.joined(separator: " and ")), or use --module lstm for an LSTM")
+            }
+        }
+        if module.value != .rnn, let nonlinearity = settings.nonlinearity {
+            throw ValidationError(
+                "--nonlinearity \(nonlinearity.rawValue) is nn.RNN's, and the module is an nn.\(name) (\(module.source)), whose gates "
+                    + "have their own nonlinearities: leave out --nonlinearity, or use --module rnn for an RNN")
+        }
+        if module.value == .lstm, (h0 == nil) != (c0 == nil) {
+            throw ValidationError(
+                "an LSTM takes its initial state as (h0, c0), both or neither: give --\(h0 == nil ? "h0" : "c0") too, "
+                    + "or leave out --\(h0 == nil ? "c0" : "h0") to start from zeros")
+        }
+    }
+
+    /// `--dtype`, else the parameters' dtype when the module can compute in it.
     private func computeDType(_ stateDict: StateDict) throws -> ComputeDType {
         if let dtype { return dtype }
         // Without parameters under the prefix, the model's constructor names the prefix that has them.
@@ -93,68 +132,81 @@ struct ForwardCommand: ParsableCommand {
     private func run<Scalar: RecurrentScalar>(
         _: Scalar.Type, _ stateDict: StateDict, _ selection: CheckpointSelection, _ settings: ResolvedSettings
     ) throws {
-        var rnn: RNN<Scalar>
+        let model: ForwardModel<Scalar>
         do {
-            rnn = try RNN<Scalar>(
-                stateDict: stateDict, prefix: prefix, nonlinearity: settings.nonlinearity.value,
+            model = try ForwardModel<Scalar>(
+                kind: settings.module.value, stateDict: stateDict, prefix: prefix, nonlinearity: settings.nonlinearity.value,
                 batchFirst: settings.batchFirst.value, convertingDType: dtype != nil)
         } catch {
-            guard stateDict.scoped(to: prefix)["weight_ih_l0"] == nil, let suggested = stateDict.suggestedPrefix(for: prefix) else {
-                throw error
+            guard stateDict.scoped(to: prefix)["weight_ih_l0"] == nil else { throw error }
+            if let suggested = stateDict.suggestedPrefix(for: prefix, kind: settings.module.value) {
+                throw ValidationError("\(error)\nuse --prefix \(suggested)")
             }
-            throw ValidationError("\(error)\nuse --prefix \(suggested)")
+            // The module asked for is nowhere in the state dict, and another is.
+            guard let other = stateDict.recognizedModules.first(where: { !$0.kind.isCell }) else { throw error }
+            let module = "--module \(other.kind.rawValue.lowercased())"
+            throw ValidationError("\(error)\nuse " + (other.prefix.isEmpty ? "\(module) without --prefix" : "--prefix \(other.prefix) \(module)"))
         }
-        rnn.training = false
         let stored = stateDict.scoped(to: prefix)["weight_ih_l0"]?.dtype ?? Scalar.dtype
-        print("model:   \(rnn) from \(selection.label)\(prefix.isEmpty ? "" : ", --prefix \(prefix)")")
-        print("         nonlinearity \(settings.nonlinearity.value.rawValue) (\(settings.nonlinearity.source))")
+        print("model:   \(model) from \(selection.label)\(prefix.isEmpty ? "" : ", --prefix \(prefix)")")
+        print("         module \(settings.module.value.rawValue) (\(settings.module.source))")
+        if settings.module.value == .rnn {
+            print("         nonlinearity \(settings.nonlinearity.value.rawValue) (\(settings.nonlinearity.source))")
+        }
         print("         batch_first \(settings.batchFirst.value ? "True" : "False") (\(settings.batchFirst.source))")
         print("         dtype \(Scalar.dtype.rawValue) (\(dtype == nil ? "the checkpoint's" : stored == Scalar.dtype ? "--dtype" : "--dtype; the checkpoint's \(stored.rawValue) converted"))")
 
         var x = try NumPyArray.read(contentsOf: URL(fileURLWithPath: input))
-        var initial = try h0.map { try NumPyArray.read(contentsOf: URL(fileURLWithPath: $0)) }
-        func converted(_ array: AnyTensor?) -> String {
-            guard let array, convertInputs, array.dtype != Scalar.dtype else { return "" }
+        var states = try [("h0", h0), ("c0", c0)].compactMap { name, path in
+            try path.map { (name: name, path: $0, array: try NumPyArray.read(contentsOf: URL(fileURLWithPath: $0))) }
+        }
+        func converted(_ array: AnyTensor) -> String {
+            guard convertInputs, array.dtype != Scalar.dtype else { return "" }
             return " converted to \(Scalar.dtype.rawValue) (--convert-inputs)"
         }
         print("input:   \(input) \(x.dtype.rawValue) \(x.shape)\(converted(x))"
-            + (h0.map { ", h0 \($0) \(initial?.dtype.rawValue ?? "") \(initial?.shape ?? [])\(converted(initial))" } ?? ""))
+            + states.map { ", \($0.name) \($0.path) \($0.array.dtype.rawValue) \($0.array.shape)\(converted($0.array))" }.joined())
         if convertInputs {
             x = Scalar.erase(x.converted(to: Scalar.self))
-            initial = initial.map { Scalar.erase($0.converted(to: Scalar.self)) }
+            states = states.map { ($0.name, $0.path, Scalar.erase($0.array.converted(to: Scalar.self))) }
         }
+        let initialH = states.first { $0.name == "h0" }
+        let initialC = states.first { $0.name == "c0" }
         do {
-            try rnn.checkDTypes(input: x.dtype, h0: initial?.dtype)
+            try model.checkDTypes(input: x.dtype, h0: initialH?.array.dtype, c0: initialC?.array.dtype)
         } catch {
-            let (name, array) = x.dtype != Scalar.dtype ? (input, x) : (h0 ?? "h0", initial ?? x)
+            let (name, array) = x.dtype != Scalar.dtype ? (input, x) : states.first { $0.array.dtype != Scalar.dtype }.map { ($0.path, $0.array) } ?? (input, x)
             let computable = ComputeDType(rawValue: array.dtype.rawValue).map { ", or --dtype \($0.rawValue) to compute in \($0.rawValue)" }
             throw ValidationError(
                 "\(error)\n\(name) holds \(array.dtype.rawValue) values and the model computes in \(Scalar.dtype.rawValue): "
                     + "use --convert-inputs to convert the arrays (as input.to(\(Scalar.dtype.torchName)))\(computable ?? "")")
         }
         let typedInput = x.converted(to: Scalar.self)
-        let typedH0 = initial.map { $0.converted(to: Scalar.self) }
+        let typedH0 = initialH.map { $0.array.converted(to: Scalar.self) }
+        let typedC0 = initialC.map { $0.array.converted(to: Scalar.self) }
 
         if gradsOut != nil {
-            try runBackward(rnn, typedInput, typedH0)
+            try runBackward(model, typedInput, typedH0, typedC0)
             return
         }
         if let lengths {
             let values = try parseLengths(lengths)
-            try checkLengthCount(values, typedInput, batchFirst: rnn.batchFirst)
-            let packed = try packPaddedSequence(typedInput, lengths: values, batchFirst: rnn.batchFirst, enforceSorted: false)
+            try checkLengthCount(values, typedInput, batchFirst: model.batchFirst)
+            let packed = try packPaddedSequence(typedInput, lengths: values, batchFirst: model.batchFirst, enforceSorted: false)
             print("packed:  lengths \(values) (pack_padded_sequence(..., enforce_sorted=False)); the output is written padded")
-            let (result, hN) = try rnn(packed, h0: typedH0)
-            try write(try padPackedSequence(result, batchFirst: rnn.batchFirst).padded, hN)
+            let results = try model(packed, h0: typedH0, c0: typedC0)
+            try write(try padPackedSequence(results.output, batchFirst: model.batchFirst).padded, results.hN, results.cN)
         } else {
-            let (result, hN) = try rnn(typedInput, h0: typedH0)
-            try write(result, hN)
+            let results = try model(typedInput, h0: typedH0, c0: typedC0)
+            try write(results.output, results.hN, results.cN)
         }
     }
 
     /// The forward pass kept for the backward pass, then the backward pass for the given gradients;
     /// writes the results, then the gradients as an `.npz`.
-    private func runBackward<Scalar: RecurrentScalar>(_ rnn: RNN<Scalar>, _ input: Tensor<Scalar>, _ h0: Tensor<Scalar>?) throws {
+    private func runBackward<Scalar: RecurrentScalar>(
+        _ model: ForwardModel<Scalar>, _ input: Tensor<Scalar>, _ h0: Tensor<Scalar>?, _ c0: Tensor<Scalar>?
+    ) throws {
         func cotangent(_ path: String?) throws -> Tensor<Scalar>? {
             try path.map { path in
                 let array = try NumPyArray.read(contentsOf: URL(fileURLWithPath: path))
@@ -166,37 +218,39 @@ struct ForwardCommand: ParsableCommand {
         }
         let outputGradient = try cotangent(gradOutput)
         let hNGradient = try cotangent(gradHn)
-        let gradients: RNN<Scalar>.Gradients
+        let cNGradient = try cotangent(gradCn)
+        let gradients: ForwardModel<Scalar>.Gradients
         let inputGradient: Tensor<Scalar>
         if let lengths {
             let values = try parseLengths(lengths)
-            try checkLengthCount(values, input, batchFirst: rnn.batchFirst)
-            let packed = try packPaddedSequence(input, lengths: values, batchFirst: rnn.batchFirst, enforceSorted: false)
-            var generator = TorchGenerator(seed: 0)  // eval mode: no dropout draws from it
-            let (result, hN, trace) = try rnn.tracedForward(packed, h0: h0, generator: &generator)
-            try write(try padPackedSequence(result, batchFirst: rnn.batchFirst).padded, hN)
+            try checkLengthCount(values, input, batchFirst: model.batchFirst)
+            let packed = try packPaddedSequence(input, lengths: values, batchFirst: model.batchFirst, enforceSorted: false)
+            let (results, backward) = try model.tracedForward(packed, h0: h0, c0: c0)
+            try write(try padPackedSequence(results.output, batchFirst: model.batchFirst).padded, results.hN, results.cN)
             // The output is written padded: its gradient reaches the packed data through the packing,
             // and the packed data's gradient reaches the padded input (zero past each length).
             let dataGradient = try outputGradient.map { gradient in
-                try packPaddedSequence(gradient, lengths: values, batchFirst: rnn.batchFirst, enforceSorted: false).data
+                try packPaddedSequence(gradient, lengths: values, batchFirst: model.batchFirst, enforceSorted: false).data
             }
-            gradients = try trace.backward(outputGradient: dataGradient, hNGradient: hNGradient)
-            let steps = input.shape[rnn.batchFirst && input.rank == 3 ? 1 : 0]
+            gradients = try backward(dataGradient, hNGradient, cNGradient)
+            let steps = input.shape[model.batchFirst && input.rank == 3 ? 1 : 0]
             let packedGradient = try PackedSequence(data: gradients.input, batchSizes: packed.batchSizes, sortedIndices: packed.sortedIndices)
-            inputGradient = try padPackedSequence(packedGradient, batchFirst: rnn.batchFirst, totalLength: steps).padded
+            inputGradient = try padPackedSequence(packedGradient, batchFirst: model.batchFirst, totalLength: steps).padded
         } else {
-            let (result, hN, trace) = try rnn.tracedForward(input, h0: h0)
-            try write(result, hN)
-            gradients = try trace.backward(outputGradient: outputGradient, hNGradient: hNGradient)
+            let (results, backward) = try model.tracedForward(input, h0: h0, c0: c0)
+            try write(results.output, results.hN, results.cN)
+            gradients = try backward(outputGradient, hNGradient, cNGradient)
             inputGradient = gradients.input
         }
         var stateDict = StateDict()
         stateDict["input"] = Scalar.erase(inputGradient)
         if h0 != nil { stateDict["h0"] = Scalar.erase(gradients.h0) }
+        if c0 != nil, let c0Gradient = gradients.c0 { stateDict["c0"] = Scalar.erase(c0Gradient) }
         for (name, gradient) in gradients.parameters.prefixed(prefix) { stateDict[name] = Scalar.erase(gradient) }
         guard let gradsOut else { return }
         try NumPyArray.writeArchive(stateDict, to: URL(fileURLWithPath: gradsOut))
-        print("grads:   \(gradsOut): input\(h0 == nil ? "" : ", h0") and \(gradients.parameters.count) parameters")
+        let states = (h0 == nil ? "" : ", h0") + (c0 == nil ? "" : ", c0")
+        print("grads:   \(gradsOut): input\(states) and \(gradients.parameters.count) parameters")
     }
 
     /// pack_padded_sequence(..., enforce_sorted=False) packs only the sequences the lengths name and
@@ -221,42 +275,11 @@ struct ForwardCommand: ParsableCommand {
         }
     }
 
-    private func write<Scalar: RecurrentScalar>(_ result: Tensor<Scalar>, _ hN: Tensor<Scalar>) throws {
+    private func write<Scalar: RecurrentScalar>(_ result: Tensor<Scalar>, _ hN: Tensor<Scalar>, _ cN: Tensor<Scalar>?) throws {
         try NumPyArray.write(Scalar.erase(result), to: URL(fileURLWithPath: output))
         if let hn { try NumPyArray.write(Scalar.erase(hN), to: URL(fileURLWithPath: hn)) }
-        print("output:  \(output) \(result.shape)" + (hn.map { ", h_n \($0) \(hN.shape)" } ?? ""))
-    }
-}
-
-/// The nonlinearity and `batch_first` a run uses, each with where it came from: the command line,
-/// the file's metadata, or the default.
-struct ResolvedSettings {
-    struct Setting<Value> {
-        var value: Value
-        var source: String
-    }
-
-    var nonlinearity: Setting<Nonlinearity>
-    var batchFirst: Setting<Bool>
-
-    init(given: RNNSettings, file: CheckpointFile) throws {
-        let recorded = try RNNSettings(metadata: file.metadata)
-        nonlinearity = Self.resolve(
-            given.nonlinearity, recorded.nonlinearity, default: .tanh, option: "--nonlinearity",
-            hint: "a state dict does not record it; --nonlinearity relu for a model trained with relu")
-        batchFirst = Self.resolve(
-            given.batchFirst, recorded.batchFirst, default: false, option: "--batch-first",
-            hint: "a state dict does not record it; --batch-first for (N, L, H_in) arrays")
-    }
-
-    private static func resolve<Value: Equatable>(
-        _ given: Value?, _ recorded: Value?, default defaultValue: Value, option: String, hint: String
-    ) -> Setting<Value> {
-        if let given {
-            let overridden = recorded.map { $0 == given ? "" : "; the file's metadata says \($0)" } ?? ""
-            return Setting(value: given, source: option + overridden)
-        }
-        if let recorded { return Setting(value: recorded, source: "the file's metadata") }
-        return Setting(value: defaultValue, source: "the default: \(hint)")
+        if let cn, let cN { try NumPyArray.write(Scalar.erase(cN), to: URL(fileURLWithPath: cn)) }
+        print("output:  \(output) \(result.shape)" + (hn.map { ", h_n \($0) \(hN.shape)" } ?? "")
+            + (cn.flatMap { path in cN.map { ", c_n \(path) \($0.shape)" } } ?? ""))
     }
 }

@@ -82,30 +82,42 @@ struct InspectCommand: ParsableCommand {
         }
         guard !found.isEmpty else { return }
         let recorded = (try? RNNSettings(metadata: selection.file.metadata)) ?? RNNSettings()
-        print("\nrecurrent modules (the type guessed from the shapes; nonlinearity and batch_first are not in a state dict)")
+        print("\nrecurrent modules (the type read from the shapes; an RNN's nonlinearity and batch_first are not in a state dict)")
         for (key, module) in found {
             let options = (key.isEmpty ? [] : ["--key \(key)"]) + (module.prefix.isEmpty ? [] : ["--prefix \(module.prefix)"])
             let location = options.isEmpty ? "at the file's top level" : "at " + options.joined(separator: " ")
+            let projection = module.projSize > 0 ? ", weight_hr\(module.kind.isCell ? "" : "_l0") projects to \(module.projSize)" : ""
             print(
                 "\(module): \(module.kind.rawValue) (weight_hh\(module.kind.isCell ? "" : "_l0") has \(module.kind.gateCount) "
-                    + "gate block\(module.kind.gateCount == 1 ? "" : "s") of \(module.hiddenSize) rows), \(module.numLayers) "
+                    + "gate block\(module.kind.gateCount == 1 ? "" : "s") of \(module.hiddenSize) rows\(projection)), \(module.numLayers) "
                     + "layer\(module.numLayers == 1 ? "" : "s"), \(module.bidirectional ? "bidirectional" : "unidirectional"), "
-                    + "input_size \(module.inputSize), hidden_size \(module.hiddenSize), \(module.bias ? "bias" : "no bias"), "
-                    + "\(module.dtype.rawValue), \(location)")
-            guard module.kind == .rnn else {
-                print("  not runnable by conform forward, which runs nn.RNN")
+                    + "input_size \(module.inputSize), hidden_size \(module.hiddenSize), "
+                    + (module.projSize > 0 ? "proj_size \(module.projSize), " : "")
+                    + "\(module.bias ? "bias" : "no bias"), \(module.dtype.rawValue), \(location)")
+            guard !module.kind.isCell else {
+                print("  not runnable by conform forward, which runs nn.RNN, nn.LSTM and nn.GRU over sequences, not cells")
                 continue
             }
-            var command = ["conform forward --checkpoint", Self.quoted(selection.path)]
-            command += (key.isEmpty ? [] : ["--key", Self.quoted(key)]) + (module.prefix.isEmpty ? [] : ["--prefix", Self.quoted(module.prefix)])
-            command += ["--input x.npy --output out.npy"]
-            if recorded.nonlinearity == nil { command.append("[--nonlinearity relu]") }
-            if recorded.batchFirst == nil { command.append("[--batch-first]") }
-            if ![DType.float32, .float64].contains(module.dtype) { command.append("--dtype float32") }
-            let fromMetadata = recorded.metadata.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
-            print("  run it: " + command.joined(separator: " ")
-                + (fromMetadata.isEmpty ? "" : " (\(fromMetadata.joined(separator: " and ")) from the file's metadata)"))
+            print("  run it: " + Self.forwardCommand(for: module, key: key, selection: selection, recorded: recorded))
         }
+    }
+
+    /// The `conform forward` command line that runs `module`, its optional parts in brackets.
+    private static func forwardCommand(
+        for module: RecognizedModule, key: String, selection: CheckpointSelection, recorded: RNNSettings
+    ) -> String {
+        var command = ["conform forward --checkpoint", quoted(selection.path)]
+        command += (key.isEmpty ? [] : ["--key", quoted(key)]) + (module.prefix.isEmpty ? [] : ["--prefix", quoted(module.prefix)])
+        command += ["--module", module.kind.rawValue.lowercased(), "--input x.npy"]
+        command.append(module.kind == .lstm ? "[--h0 h0.npy --c0 c0.npy]" : "[--h0 h0.npy]")
+        command.append("--output out.npy")
+        command.append(module.kind == .lstm ? "[--hn hn.npy] [--cn cn.npy]" : "[--hn hn.npy]")
+        if module.kind == .rnn && recorded.nonlinearity == nil { command.append("[--nonlinearity relu]") }
+        if recorded.batchFirst == nil { command.append("[--batch-first]") }
+        if ![DType.float32, .float64].contains(module.dtype) { command.append("--dtype float32") }
+        let fromMetadata = recorded.metadata.filter { $0.key != RNNSettings.moduleKey && (module.kind == .rnn || $0.key != RNNSettings.nonlinearityKey) }
+            .sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
+        return command.joined(separator: " ") + (fromMetadata.isEmpty ? "" : " (\(fromMetadata.joined(separator: " and ")) from the file's metadata)")
     }
 
     /// `text`, in single quotes when a shell would split or expand it.

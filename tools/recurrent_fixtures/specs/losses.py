@@ -49,6 +49,12 @@ def cross_entropy_target(sample, dtype, generator):
         mask = torch.rand(sample.target_shape, generator=generator) < 0.34
         mask.view(-1)[0] = True
         target[mask] = -100
+    # A mean over targets that are all ignored is 0 / 0: torch's NaN from finite inputs, which
+    # assert_close cannot compare without equal_nan (and the runner grants that only for non-finite
+    # inputs). Such a draw counts its first target instead, without drawing again, so that every other
+    # draw is what it was.
+    if sample.config.get("ignore_index") == 1 and sample.config.get("reduction", "mean") == "mean" and bool((target == 1).all()):
+        target.view(-1)[0] = 0
     return target
 
 

@@ -251,14 +251,15 @@ enum RecurrentKernel {
         guard let biasIH = weights.biasIH, let biasHH = weights.biasHH else { return false }
         // The first column whose b_hh stays out of the projection.
         let recurrentOnly = weights.kind == .gru ? 2 * weights.hiddenSize : Int.max
-        biasIH.scalars.withUnsafeBufferPointer { biasIH in
-            biasHH.scalars.withUnsafeBufferPointer { biasHH in
-                for r in 0..<rows {
-                    let row = target + r * ldc
-                    for block in blocks {
-                        for j in block { row[j] = j < recurrentOnly ? biasIH[j] + biasHH[j] : biasIH[j] }
-                    }
-                }
+        // One row of the sum, then copied into every row: the rows outnumber the columns' passes.
+        var sum = biasIH.scalars
+        biasHH.scalars.withUnsafeBufferPointer { biasHH in
+            for j in sum.indices where j < recurrentOnly { sum[j] += biasHH[j] }
+        }
+        sum.withUnsafeBufferPointer { sum in
+            for r in 0..<rows {
+                let row = target + r * ldc
+                for block in blocks { (row + block.lowerBound).update(from: sum.baseAddress! + block.lowerBound, count: block.count) }
             }
         }
         return true

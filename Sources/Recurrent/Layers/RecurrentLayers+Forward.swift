@@ -221,8 +221,11 @@ extension RecurrentLayers {
                 let states = (index * batch * stateSize)..<((index + 1) * batch * stateSize)
                 let cellRows = (index * batch * hiddenSize)..<((index + 1) * batch * hiddenSize)
                 if kind.hasGateBuffer && (keepingLayers || gates.isEmpty) {
-                    gates = [Scalar](repeating: 0, count: totalRows * gateWidth)
-                    auxiliary = [Scalar](repeating: 0, count: totalRows * hiddenSize)
+                    // The kernel writes every element of both (the projection every gate, each row's
+                    // step its auxiliary): zeroing them first would cost a pass over the largest
+                    // buffers of the layer.
+                    gates = .uninitialized(count: totalRows * gateWidth)
+                    auxiliary = .uninitialized(count: totalRows * hiddenSize)
                 }
                 layerInput.withUnsafeBufferPointer { source in
                     layerOutput.withUnsafeMutableBufferPointer { target in
@@ -291,4 +294,11 @@ func withInitialState<Scalar, Result>(
 ) -> Result {
     guard let scalars else { return body(nil) }
     return scalars.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[states])) }
+}
+
+extension Array where Element: RecurrentScalar {
+    /// An array of `count` elements whose values the caller writes before reading any.
+    static func uninitialized(count: Int) -> [Element] {
+        [Element](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
+    }
 }

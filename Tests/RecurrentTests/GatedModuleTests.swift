@@ -90,4 +90,34 @@ struct GatedModuleTests {
         ]
         #expect(try #require(Differences.greatestAbsolute(output.scalars, expectedOutput)) <= 1e-6, "\(output.scalars)")
     }
+
+    @Test("an LSTMCell takes a float32 c in a float64 cell, converted exactly, and refuses a wider c, saying so")
+    func cellStateDType() throws {
+        let cell = try LSTMCell<Double>(inputSize: 3, hiddenSize: 4, seed: 0)
+        let x = try Tensor<Double>(repeating: 0.5, shape: [2, 3])
+        let h = try Tensor<Double>.zeros([2, 4])
+        let c = try Tensor<Double>(repeating: 0.25, shape: [2, 4])
+        let typed = try cell(x, hx: (h, c))
+        let narrowC = Float.erase(Double.erase(c).converted(to: Float.self))
+        let erased = try cell(Double.erase(x), hx: (Double.erase(h), narrowC))
+        #expect(erased.h == Double.erase(typed.h) && erased.c == Double.erase(typed.c))
+
+        let floatCell = try LSTMCell<Float>(inputSize: 3, hiddenSize: 4, seed: 0)
+        let wide = thrownError { () throws(TorchError) in
+            try floatCell(Float.erase(try Tensor<Float>.zeros([2, 3])), hx: (Float.erase(try Tensor<Float>.zeros([2, 4])), Double.erase(c)))
+        }
+        #expect(wide?.message.contains("c is torch.float64 but the cell computes in torch.float32") == true, "\(String(describing: wide))")
+    }
+
+    @Test("tracedForward without a generator, as RNN's: the same results as the untraced call in eval mode")
+    func tracedWithoutGenerator() throws {
+        var lstm = try LSTM<Double>(inputSize: 3, hiddenSize: 4, projSize: 2, seed: 0)
+        var gru = try GRU<Double>(inputSize: 3, hiddenSize: 4, seed: 0)
+        lstm.training = false
+        gru.training = false
+        let x = try Tensor<Double>(repeating: 0.5, shape: [5, 2, 3])
+        let traced = try lstm.tracedForward(x)
+        #expect(try lstm(x).cN == traced.cN && traced.trace.byteCount > 0)
+        #expect(try gru(x).hN == gru.tracedForward(x).hN)
+    }
 }

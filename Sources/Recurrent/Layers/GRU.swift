@@ -259,6 +259,20 @@ extension GRU {
         return (results.output, results.hN, Trace(model: self, core: trace))
     }
 
+    /// Runs the GRU and keeps what the backward pass needs, dropout masks coming from a randomly
+    /// seeded generator.
+    ///
+    /// - Throws: `TorchError` as ``callAsFunction(_:h0:)`` does.
+    @_specialize(exported: true, where Scalar == Float)
+    @_specialize(exported: true, where Scalar == Double)
+    public func tracedForward(
+        _ input: Tensor<Scalar>, h0: Tensor<Scalar>? = nil
+    ) throws(TorchError) -> (output: Tensor<Scalar>, hN: Tensor<Scalar>, trace: Trace) {
+        var generator: TorchGenerator? = nil
+        let (results, trace) = try layers.traced(input, h0: h0, c0: nil, generator: &generator)
+        return (results.output, results.hN, Trace(model: self, core: trace))
+    }
+
     /// Runs the GRU over a packed batch and keeps what the backward pass needs.
     ///
     /// - Throws: `TorchError` as the packed forward does.

@@ -281,6 +281,20 @@ extension LSTM {
         return (results.output, results.hN, results.cN!, Trace(model: self, core: trace))
     }
 
+    /// Runs the LSTM and keeps what the backward pass needs, dropout masks coming from a randomly
+    /// seeded generator.
+    ///
+    /// - Throws: `TorchError` as ``callAsFunction(_:hx:)-(Tensor<Scalar>,_)`` does.
+    @_specialize(exported: true, where Scalar == Float)
+    @_specialize(exported: true, where Scalar == Double)
+    public func tracedForward(
+        _ input: Tensor<Scalar>, hx: (h0: Tensor<Scalar>, c0: Tensor<Scalar>)? = nil
+    ) throws(TorchError) -> (output: Tensor<Scalar>, hN: Tensor<Scalar>, cN: Tensor<Scalar>, trace: Trace) {
+        var generator: TorchGenerator? = nil
+        let (results, trace) = try layers.traced(input, h0: hx?.h0, c0: hx?.c0, generator: &generator)
+        return (results.output, results.hN, results.cN!, Trace(model: self, core: trace))
+    }
+
     /// Runs the LSTM over a packed batch and keeps what the backward pass needs.
     ///
     /// - Throws: `TorchError` as the packed forward does.

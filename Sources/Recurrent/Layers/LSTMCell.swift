@@ -68,8 +68,9 @@ public struct LSTMCell<Scalar: RecurrentScalar>: RecurrentModule, Hashable, Cust
 
     /// Advances the states one step on tensors whose dtype is known only at run time.
     ///
-    /// - Throws: `TorchError` as ``callAsFunction(_:hx:)-(Tensor<Scalar>,_)`` does. PyTorch promotes the
-    ///   step to a `c` of a wider dtype than the cell's; this package refuses it, saying so.
+    /// - Throws: `TorchError` as ``callAsFunction(_:hx:)-(Tensor<Scalar>,_)`` does. A float32 `c` in a
+    ///   float64 cell is converted, as PyTorch's promotion does; PyTorch promotes the step to a `c` of
+    ///   any other dtype (float64 in a float32 cell), which this package refuses, saying so.
     @_specialize(exported: true, where Scalar == Float)
     @_specialize(exported: true, where Scalar == Double)
     public func callAsFunction(
@@ -78,15 +79,19 @@ public struct LSTMCell<Scalar: RecurrentScalar>: RecurrentModule, Hashable, Cust
         _ = try validate(
             inputShape: input.shape, inputDType: input.dtype,
             states: hx.map { [($0.h.shape, $0.h.dtype), ($0.c.shape, $0.c.dtype)] } ?? [])
-        if let c = hx?.c, c.dtype != Scalar.dtype {
+        // `c` enters the step only element-wise, where PyTorch promotes: a narrower float `c` gives the
+        // cell's own dtype and is converted exactly; a wider one would make the states wider than the
+        // cell, which this package does not do.
+        if let c = hx?.c, c.dtype != Scalar.dtype, !(c.dtype == .float32 && Scalar.dtype == .float64) {
             throw .runtimeError(
-                "LSTMCell: c is \(c.dtype.torchName) but the cell computes in \(Scalar.dtype.torchName); PyTorch would promote "
-                    + "the step to \(c.dtype.torchName), which this package does not: convert c, or the cell")
+                "LSTMCell: c is \(c.dtype.torchName) but the cell computes in \(Scalar.dtype.torchName), and PyTorch would "
+                    + "return states of the promoted dtype, which this package does not: convert c to \(Scalar.dtype.torchName), "
+                    + "or the cell")
         }
         guard let typedInput = input.tensor(of: Scalar.self) else {
             preconditionFailure("validate(...) admits only inputs of the weights' dtype")
         }
-        let typedStates = hx.flatMap { hx in hx.h.tensor(of: Scalar.self).flatMap { h in hx.c.tensor(of: Scalar.self).map { (h, $0) } } }
+        let typedStates = hx.flatMap { hx in hx.h.tensor(of: Scalar.self).map { ($0, hx.c.converted(to: Scalar.self)) } }
         let (h, c) = try self(typedInput, hx: typedStates)
         return (Scalar.erase(h), Scalar.erase(c))
     }

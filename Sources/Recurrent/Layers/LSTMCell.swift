@@ -58,12 +58,8 @@ public struct LSTMCell<Scalar: RecurrentScalar>: RecurrentModule, Hashable, Cust
     public func callAsFunction(
         _ input: Tensor<Scalar>, hx: (h: Tensor<Scalar>, c: Tensor<Scalar>)? = nil
     ) throws(TorchError) -> (h: Tensor<Scalar>, c: Tensor<Scalar>) {
-        let dtype = Scalar.dtype
-        let batch = try validate(
-            inputShape: input.shape, inputDType: dtype, states: hx.map { [($0.h.shape, dtype), ($0.c.shape, dtype)] } ?? [])
-        let step = weights.step(input.scalars, batch: batch, features: inputSize, hx: hx?.h.scalars, cx: hx?.c.scalars)
-        let shape = input.rank == 2 ? [batch, hiddenSize] : [hiddenSize]
-        return (Tensor(unchecked: shape, scalars: step.h), Tensor(unchecked: shape, scalars: step.c))
+        let (h, c, _) = try tracedStep(input, hx: hx)
+        return (h, c)
     }
 
     /// Advances the states one step on tensors whose dtype is known only at run time.

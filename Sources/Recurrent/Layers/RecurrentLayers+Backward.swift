@@ -51,17 +51,13 @@ extension RecurrentLayers {
         _ input: Tensor<Scalar>, h0: Tensor<Scalar>?, c0: Tensor<Scalar>?, generator: inout TorchGenerator?
     ) throws(TorchError) -> (results: Results, trace: Trace) {
         let layout = try validate(typed: input, h0: h0, c0: c0)
-        let rows = layout.isBatched && batchFirst ? input.transposingFirstTwoDimensions().scalars : input.scalars
+        let rows = timeMajorRows(input, layout)
         let batchSizes = layout.batchSizes
         let run = runLayers(rows, batchSizes: batchSizes, h0: h0?.scalars, c0: c0?.scalars, generator: &generator, keepingLayers: true)
         let trace = Trace(
             model: self, inputRows: rows, h0: h0?.scalars, c0: c0?.scalars, batchSizes: batchSizes, layers: run.layers,
             form: .padded(layout), inputIsCopy: layout.isBatched && batchFirst)
-        let results = (
-            shapedOutput(run.output, layout), shapedStates(run.hN, width: stateSize, layout),
-            run.cN.map { shapedStates($0, width: hiddenSize, layout) }
-        )
-        return (results, trace)
+        return (shapedResults(run, layout), trace)
     }
 
     /// The forward pass over a packed batch, keeping what the backward pass needs.
@@ -76,10 +72,8 @@ extension RecurrentLayers {
         let trace = Trace(
             model: self, inputRows: input.data.scalars, h0: h0?.scalars, c0: c0?.scalars, batchSizes: input.batchSizes,
             layers: run.layers, form: form, inputIsCopy: false)
-        return (
-            packedOutput(run.output, like: input), try callerOrder(run.hN, width: stateSize, input),
-            try run.cN.map { cN throws(TorchError) in try callerOrder(cN, width: hiddenSize, input) }, trace
-        )
+        let results = try packedResults(run, like: input)
+        return (results.output, results.hN, results.cN, trace)
     }
 }
 

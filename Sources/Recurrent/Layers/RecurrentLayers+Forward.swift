@@ -129,11 +129,20 @@ extension RecurrentLayers {
     func run(
         _ input: Tensor<Scalar>, h0: Tensor<Scalar>?, c0: Tensor<Scalar>?, layout: Layout, generator: inout TorchGenerator?
     ) -> Results {
-        let rows = layout.isBatched && batchFirst ? input.transposingFirstTwoDimensions().scalars : input.scalars
-        let states = runLayers(rows, batchSizes: layout.batchSizes, h0: h0?.scalars, c0: c0?.scalars, generator: &generator)
-        return (
-            shapedOutput(states.output, layout), shapedStates(states.hN, width: stateSize, layout),
-            states.cN.map { shapedStates($0, width: hiddenSize, layout) }
+        let run = runLayers(timeMajorRows(input, layout), batchSizes: layout.batchSizes, h0: h0?.scalars, c0: c0?.scalars, generator: &generator)
+        return shapedResults(run, layout)
+    }
+
+    /// The input's rows time-major, as the kernels take them: a batch-first input transposed.
+    func timeMajorRows(_ input: Tensor<Scalar>, _ layout: Layout) -> [Scalar] {
+        layout.isBatched && batchFirst ? input.transposingFirstTwoDimensions().scalars : input.scalars
+    }
+
+    /// A run's output and final states in the caller's layout.
+    func shapedResults(_ run: LayerRun, _ layout: Layout) -> Results {
+        (
+            shapedOutput(run.output, layout), shapedStates(run.hN, width: stateSize, layout),
+            run.cN.map { shapedStates($0, width: hiddenSize, layout) }
         )
     }
 

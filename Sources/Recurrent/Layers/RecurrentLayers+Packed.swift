@@ -9,7 +9,15 @@ extension RecurrentLayers {
     ) throws(TorchError) -> (output: PackedSequence<Scalar>, hN: Tensor<Scalar>, cN: Tensor<Scalar>?) {
         let (h0, c0) = try validatePacked(input, h0: h0, c0: c0)
         let run = runLayers(input.data.scalars, batchSizes: input.batchSizes, h0: h0?.scalars, c0: c0?.scalars, generator: &generator)
-        return (
+        return try packedResults(run, like: input)
+    }
+
+    /// A run's output as a packed sequence like `input`, and its final states in the caller's batch
+    /// order.
+    func packedResults(
+        _ run: LayerRun, like input: PackedSequence<Scalar>
+    ) throws(TorchError) -> (output: PackedSequence<Scalar>, hN: Tensor<Scalar>, cN: Tensor<Scalar>?) {
+        (
             packedOutput(run.output, like: input), try callerOrder(run.hN, width: stateSize, input),
             try run.cN.map { cN throws(TorchError) in try callerOrder(cN, width: hiddenSize, input) }
         )
